@@ -1,0 +1,68 @@
+package io.quiver.examples.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/quiver}: the command line. Every command has {@code --help}; a wrong flag prints one line naming it and
+ * the usage; errors are one clear line unless {@code --verbose} asks for the stack trace.
+ */
+@Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
+    description = "Quiver: a vector database built from Kafka, Flink, Spark and object storage.",
+    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class QuiverCli implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(System.out);
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    CommandLine cli = new CommandLine(new QuiverCli());
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (verbose) {
+        ex.printStackTrace(commandLine.getErr());
+      } else {
+        commandLine.getErr().println("quiver: " + rootMessage(ex) + " (add --verbose for the stack trace)");
+      }
+      return 1;
+    });
+    cli.setParameterExceptionHandler((ex, a) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("quiver: " + ex.getMessage());
+      c.getErr().println(c.getHelp().fullSynopsis().trim());
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  static String rootMessage(Throwable t) {
+    String msg = t.getMessage();
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+      if (c.getMessage() != null) {
+        msg = c.getMessage();
+      }
+    }
+    return msg == null ? t.getClass().getSimpleName() : msg;
+  }
+
+  /** Reads the version from the jar manifest, falling back to the build's. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = QuiverCli.class.getPackage().getImplementationVersion();
+      return new String[] {"quiver " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
+  }
+}
