@@ -103,7 +103,7 @@ public final class ManifestCommitter {
           .snapshotId(snapshotId())
           .parentSnapshotId(base.snapshotId())
           .timestampMillis(Math.max(System.currentTimeMillis(), base.timestampMillis() + 1))
-          .history(history(base, pointer.file()))
+          .history(history(next, base, pointer.file()))
           .summary(withCommitId(next.summary(), commitId, operation))
           .build();
       boolean swapped;
@@ -152,8 +152,9 @@ public final class ManifestCommitter {
         + " was committed; nothing was deleted", cause);
   }
 
-  private static List<Manifest.HistoryEntry> history(Manifest base, String baseFile) {
-    List<Manifest.HistoryEntry> h = new ArrayList<>(base.history());
+  /** The change's history (expiry trims it) plus the base version, which is about to become history. */
+  private static List<Manifest.HistoryEntry> history(Manifest next, Manifest base, String baseFile) {
+    List<Manifest.HistoryEntry> h = new ArrayList<>(next.history());
     h.add(new Manifest.HistoryEntry(base.version(), base.snapshotId(), base.timestampMillis(), baseFile));
     return h;
   }

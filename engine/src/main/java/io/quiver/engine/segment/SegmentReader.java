@@ -90,6 +90,8 @@ public final class SegmentReader {
     int rows = Math.toIntExact(stats.rowCount());
     Configuration rconf = new Configuration(conf);
     rconf.setBoolean("parquet.page.verify-checksum.enabled", true);
+    // The projection is converted to Parquet with the same 3-level list layout the writer used.
+    rconf.setBoolean(org.apache.parquet.avro.AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
     AvroReadSupport.setRequestedProjection(rconf, projection);
     AvroReadSupport.setAvroReadSchema(rconf, projection);
 
