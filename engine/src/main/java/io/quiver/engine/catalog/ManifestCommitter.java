@@ -106,9 +106,21 @@ public final class ManifestCommitter {
           .history(history(next, base, pointer.file()))
           .summary(withCommitId(next.summary(), commitId, operation))
           .build();
+      org.apache.hadoop.fs.Path staged;
+      try {
+        staged = ops.stage(ManifestParser.toBytes(finished));
+      } catch (IOException e) {
+        // Nothing is published before the swap: a failed staging is a clean, retryable failure.
+        if (attempt >= maxAttempts) {
+          throw new CommitFailedException("Cannot write manifest v" + finished.version() + " of "
+              + ops.collection(), e);
+        }
+        LOG.warn("Staging manifest v{} of {} failed, retrying: {}", finished.version(), ops.collection(), e.toString());
+        backoff(attempt);
+        continue;
+      }
       boolean swapped;
       try {
-        var staged = ops.stage(ManifestParser.toBytes(finished));
         swapped = ops.pointers().swap(pointer, nextPointer, staged);
       } catch (IOException | RuntimeException e) {
         swapped = verify(finished, e);
