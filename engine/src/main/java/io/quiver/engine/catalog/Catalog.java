@@ -60,10 +60,17 @@ public final class Catalog {
     if (warehouse == null || warehouse.isBlank()) {
       throw new IllegalArgumentException("A warehouse location is required, e.g. /data/quiver or s3a://bucket/quiver");
     }
-    return new Catalog(new Path(warehouse), localAsRaw(conf), pointerStores);
+    Path root = new Path(warehouse);
+    String scheme = root.toUri().getScheme();
+    boolean local = scheme == null || "file".equals(scheme);
+    // Only for local warehouses: S3A needs file: to stay Hadoop's LocalFileSystem for its buffer directory.
+    return new Catalog(root, local ? localAsRaw(conf) : new Configuration(conf), pointerStores);
   }
 
-  /** A copy of {@code conf} in which {@code file:} paths use the raw local file system. */
+  /**
+   * A copy of {@code conf} in which {@code file:} paths use the raw local file system (or the class named by
+   * {@code quiver.local.fs.impl}, which tests use to inject faults). Only for local warehouses.
+   */
   public static Configuration localAsRaw(Configuration conf) {
     Configuration c = new Configuration(conf);
     c.setClass("fs.file.impl", c.getClass("quiver.local.fs.impl", RawLocalFileSystem.class), FileSystem.class);

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import javax.annotation.Nullable;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
@@ -99,8 +100,8 @@ public final class FileSystemPointerStore implements PointerStore {
     }
     Path target = file(next.version());
     boolean published;
-    if (fs instanceof RawLocalFileSystem) {
-      RawLocalFileSystem local = (RawLocalFileSystem) fs;
+    RawLocalFileSystem local = rawLocal(fs);
+    if (local != null) {
       try {
         Files.createLink(local.pathToFile(target).toPath(), local.pathToFile(staged).toPath());
         published = true;
@@ -122,12 +123,23 @@ public final class FileSystemPointerStore implements PointerStore {
     return published;
   }
 
+  @Nullable
+  private static RawLocalFileSystem rawLocal(FileSystem fs) {
+    if (fs instanceof RawLocalFileSystem) {
+      return (RawLocalFileSystem) fs;
+    }
+    if (fs instanceof LocalFileSystem && ((LocalFileSystem) fs).getRawFileSystem() instanceof RawLocalFileSystem) {
+      return (RawLocalFileSystem) ((LocalFileSystem) fs).getRawFileSystem();
+    }
+    return null;
+  }
+
   private void writeHint(long version) {
     Path tmp = new Path(metadataDir, "." + HINT + "-" + java.util.UUID.randomUUID() + ".tmp");
     try {
       HadoopFiles.write(fs, tmp, Long.toString(version).getBytes(StandardCharsets.UTF_8), true);
       Path hint = new Path(metadataDir, HINT);
-      if (!(fs instanceof RawLocalFileSystem)) {
+      if (rawLocal(fs) == null) {
         fs.delete(hint, false);
       }
       if (!fs.rename(tmp, hint)) {
