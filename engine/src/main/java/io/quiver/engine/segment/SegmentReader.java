@@ -8,7 +8,6 @@ import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.FieldSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,16 +26,22 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.ParquetRuntimeException;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroReadSupport;
-import org.apache.parquet.hadoop.ParquetReader;
+import java.nio.ByteBuffer;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
@@ -61,7 +66,8 @@ public final class SegmentReader {
   }
 
   /**
-   * Reads a whole segment.
+   * Reads a whole segment, column by column, straight from Parquet's column readers into Arrow vectors and float
+   * buffers (no per-row records).
    *
    * @param columns the fields to read (null = all); the primary key and the system columns are always read
    */
@@ -76,135 +82,184 @@ public final class SegmentReader {
       }
     }
     boolean readMeta = schema.dynamicField() && (columns == null || columns.contains(CollectionSchema.DYNAMIC_FIELD));
-    Schema full = AvroSchemas.segmentSchema(schema);
-    List<Schema.Field> projected = new ArrayList<>();
-    for (Schema.Field f : full.getFields()) {
-      String n = f.name();
-      boolean keep = n.equals(AvroSchemas.SEQ_COLUMN) || n.equals(AvroSchemas.OFFSET_COLUMN)
-          || (n.equals(AvroSchemas.META_COLUMN) ? readMeta : fields.stream().anyMatch(x -> x.name().equals(n)));
-      if (keep) {
-        projected.add(new Schema.Field(f, f.schema()));
-      }
-    }
-    Schema projection = Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false, projected);
     int rows = Math.toIntExact(stats.rowCount());
-    Configuration rconf = new Configuration(conf);
-    rconf.setBoolean("parquet.page.verify-checksum.enabled", true);
-    // The projection is converted to Parquet with the same 3-level list layout the writer used.
-    rconf.setBoolean(org.apache.parquet.avro.AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
-    AvroReadSupport.setRequestedProjection(rconf, projection);
-    AvroReadSupport.setAvroReadSchema(rconf, projection);
-
     List<FieldVector> vectors = new ArrayList<>();
     Map<String, float[]> floats = new LinkedHashMap<>();
     long[] seq = new long[rows];
     long[] offsets = new long[rows];
+    String file = data.toString();
     try {
       FileSystem fs = data.getFileSystem(conf);
       FileStatus st = fs.getFileStatus(data);
       if (st.getLen() != stats.dataBytes()) {
-        throw new CorruptFileException(data.toString(), "length " + st.getLen() + " differs from the "
-            + stats.dataBytes() + " bytes its stats file records");
+        throw new CorruptFileException(file, "length " + st.getLen() + " differs from the " + stats.dataBytes()
+            + " bytes its stats file records");
       }
-      List<FieldSchema> scalarFields = new ArrayList<>();
-      for (FieldSchema f : fields) {
-        if (f.type().isVector()) {
-          floats.put(f.name(), new float[rows * f.dim()]);
-        } else {
-          scalarFields.add(f);
-          FieldVector v = ArrowSchemas.toArrow(f).createVector(allocator);
-          v.setInitialCapacity(rows);
-          v.allocateNew();
-          vectors.add(v);
+      ParquetReadOptions options = HadoopReadOptions.builder(conf).usePageChecksumVerification(true).build();
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(st, conf), options)) {
+        MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+        if (reader.getRecordCount() != rows) {
+          throw new CorruptFileException(file, "has " + reader.getRecordCount() + " rows, its stats record " + rows);
         }
-      }
-      VarCharVector metaVector = null;
-      if (readMeta) {
-        metaVector = (VarCharVector) new Field(CollectionSchema.DYNAMIC_FIELD,
-            FieldType.nullable(ArrowType.Utf8.INSTANCE), null).createVector(allocator);
-        metaVector.allocateNew(rows);
-        vectors.add(metaVector);
-      }
-      int[] positions = new int[fields.size()];
-      for (int i = 0; i < fields.size(); i++) {
-        positions[i] = projection.getField(fields.get(i).name()).pos();
-      }
-      int seqPos = projection.getField(AvroSchemas.SEQ_COLUMN).pos();
-      int offPos = projection.getField(AvroSchemas.OFFSET_COLUMN).pos();
-      int metaPos = readMeta ? projection.getField(AvroSchemas.META_COLUMN).pos() : -1;
-      int row = 0;
-      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-              HadoopInputFile.fromPath(data, rconf)).withConf(rconf).build()) {
-        GenericRecord r;
-        while ((r = reader.read()) != null) {
-          if (row >= rows) {
-            throw new CorruptFileException(data.toString(), "more rows than the " + rows + " its stats record");
+        List<ColumnSink> sinks = new ArrayList<>();
+        List<Type> projected = new ArrayList<>();
+        for (FieldSchema f : fields) {
+          Type t = column(fileSchema, f.name(), file);
+          projected.add(t);
+          if (f.type().isVector()) {
+            float[] buf = new float[rows * f.dim()];
+            floats.put(f.name(), buf);
+            sinks.add(new VectorSink(f, buf, file));
+          } else {
+            FieldVector v = ArrowSchemas.toArrow(f).createVector(allocator);
+            v.setInitialCapacity(rows);
+            v.allocateNew();
+            vectors.add(v);
+            sinks.add(new ScalarSink(f, v));
           }
-          int scalar = 0;
-          for (int i = 0; i < fields.size(); i++) {
-            FieldSchema f = fields.get(i);
-            Object v = r.get(positions[i]);
-            if (f.type().isVector()) {
-              float[] vec = AvroSchemas.toFloats(v);
-              if (vec.length != f.dim()) {
-                throw new CorruptFileException(data.toString(), "row " + row + " of '" + f.name() + "' has "
-                    + vec.length + " dimensions, the schema says " + f.dim());
-              }
-              System.arraycopy(vec, 0, floats.get(f.name()), row * f.dim(), f.dim());
-            } else {
-              set(vectors.get(scalar++), f, row, v);
-            }
-          }
-          if (metaVector != null) {
-            Object m = r.get(metaPos);
-            if (m != null) {
-              metaVector.setSafe(row, m.toString().getBytes(StandardCharsets.UTF_8));
-            }
-          }
-          seq[row] = (Long) r.get(seqPos);
-          offsets[row] = (Long) r.get(offPos);
-          row++;
         }
-      }
-      if (row != rows) {
-        throw new CorruptFileException(data.toString(), "has " + row + " rows, its stats record " + rows);
+        if (readMeta) {
+          VarCharVector meta = (VarCharVector) new Field(CollectionSchema.DYNAMIC_FIELD,
+              FieldType.nullable(ArrowType.Utf8.INSTANCE), null).createVector(allocator);
+          meta.allocateNew(rows);
+          vectors.add(meta);
+          projected.add(column(fileSchema, AvroSchemas.META_COLUMN, file));
+          sinks.add(new ScalarSink(FieldSchema.builder("meta", io.quiver.engine.schema.DataType.JSON).nullable(true)
+              .build(), meta));
+        }
+        projected.add(column(fileSchema, AvroSchemas.SEQ_COLUMN, file));
+        sinks.add(new LongSink(seq));
+        projected.add(column(fileSchema, AvroSchemas.OFFSET_COLUMN, file));
+        sinks.add(new LongSink(offsets));
+        MessageType requested = new MessageType(fileSchema.getName(), projected);
+        reader.setRequestedSchema(requested);
+        String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        int base = 0;
+        PageReadStore pages;
+        while ((pages = reader.readNextRowGroup()) != null) {
+          int n = Math.toIntExact(pages.getRowCount());
+          ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+              new GroupRecordConverter(requested).getRootConverter(), requested, createdBy);
+          for (int c = 0; c < sinks.size(); c++) {
+            ColumnDescriptor desc = requested.getColumns().get(c);
+            sinks.get(c).read(store.getColumnReader(desc), desc, base, n);
+          }
+          base += n;
+        }
+        if (base != rows) {
+          throw new CorruptFileException(file, "has " + base + " rows, its stats record " + rows);
+        }
       }
       for (FieldVector v : vectors) {
         v.setValueCount(rows);
       }
       return new SegmentData(schema, stats, new VectorSchemaRoot(vectors), floats, seq, offsets);
-    } catch (IOException | ParquetRuntimeException e) {
+    } catch (IOException | ParquetRuntimeException | IllegalStateException | IllegalArgumentException e) {
       vectors.forEach(FieldVector::close);
-      throw new CorruptFileException(data.toString(), e.toString(), e);
+      throw new CorruptFileException(file, e.toString(), e);
     } catch (RuntimeException e) {
       vectors.forEach(FieldVector::close);
       throw e;
     }
   }
 
-  private static void set(FieldVector vec, FieldSchema f, int row, @Nullable Object v) {
-    if (v == null) {
-      vec.setNull(row);
-      return;
+  private static Type column(MessageType fileSchema, String name, String file) {
+    if (!fileSchema.containsField(name)) {
+      throw new CorruptFileException(file, "has no column '" + name + "'");
     }
-    switch (f.type()) {
-      case BOOL:
-        ((BitVector) vec).set(row, ((Boolean) v) ? 1 : 0);
-        break;
-      case INT32:
-        ((IntVector) vec).set(row, (Integer) v);
-        break;
-      case INT64:
-        ((BigIntVector) vec).set(row, (Long) v);
-        break;
-      case FLOAT:
-        ((Float4Vector) vec).set(row, (Float) v);
-        break;
-      case DOUBLE:
-        ((Float8Vector) vec).set(row, (Double) v);
-        break;
-      default:
-        ((VarCharVector) vec).setSafe(row, v.toString().getBytes(StandardCharsets.UTF_8));
+    return fileSchema.getType(name);
+  }
+
+  /** Moves one Parquet column of a row group into its destination. */
+  private interface ColumnSink {
+    void read(ColumnReader r, ColumnDescriptor desc, int base, int rows);
+  }
+
+  private static final class LongSink implements ColumnSink {
+    private final long[] out;
+
+    LongSink(long[] out) {
+      this.out = out;
+    }
+
+    @Override
+    public void read(ColumnReader r, ColumnDescriptor desc, int base, int rows) {
+      for (int i = 0; i < rows; i++) {
+        out[base + i] = r.getLong();
+        r.consume();
+      }
+    }
+  }
+
+  private static final class VectorSink implements ColumnSink {
+    private final FieldSchema field;
+    private final float[] out;
+    private final String file;
+
+    VectorSink(FieldSchema field, float[] out, String file) {
+      this.field = field;
+      this.out = out;
+      this.file = file;
+    }
+
+    @Override
+    public void read(ColumnReader r, ColumnDescriptor desc, int base, int rows) {
+      int dim = field.dim();
+      int maxDef = desc.getMaxDefinitionLevel();
+      int pos = base * dim;
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < dim; j++) {
+          if ((j == 0) != (r.getCurrentRepetitionLevel() == 0) || r.getCurrentDefinitionLevel() != maxDef) {
+            throw new CorruptFileException(file, "row " + (base + i) + " of '" + field.name()
+                + "' does not have " + dim + " dimensions");
+          }
+          out[pos++] = r.getFloat();
+          r.consume();
+        }
+      }
+    }
+  }
+
+  private static final class ScalarSink implements ColumnSink {
+    private final FieldSchema field;
+    private final FieldVector vec;
+
+    ScalarSink(FieldSchema field, FieldVector vec) {
+      this.field = field;
+      this.vec = vec;
+    }
+
+    @Override
+    public void read(ColumnReader r, ColumnDescriptor desc, int base, int rows) {
+      int maxDef = desc.getMaxDefinitionLevel();
+      for (int i = 0; i < rows; i++) {
+        int row = base + i;
+        if (r.getCurrentDefinitionLevel() < maxDef) {
+          vec.setNull(row);
+        } else {
+          switch (field.type()) {
+            case BOOL:
+              ((BitVector) vec).set(row, r.getBoolean() ? 1 : 0);
+              break;
+            case INT32:
+              ((IntVector) vec).set(row, r.getInteger());
+              break;
+            case INT64:
+              ((BigIntVector) vec).set(row, r.getLong());
+              break;
+            case FLOAT:
+              ((Float4Vector) vec).set(row, r.getFloat());
+              break;
+            case DOUBLE:
+              ((Float8Vector) vec).set(row, r.getDouble());
+              break;
+            default:
+              ByteBuffer b = r.getBinary().toByteBuffer();
+              ((VarCharVector) vec).setSafe(row, b, b.position(), b.remaining());
+          }
+        }
+        r.consume();
+      }
     }
   }
 }
