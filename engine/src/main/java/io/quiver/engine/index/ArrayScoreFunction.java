@@ -1,0 +1,63 @@
+package io.quiver.engine.index;
+
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
+import io.github.jbellis.jvector.vector.VectorUtilSupport;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.quiver.engine.schema.MetricType;
+
+/**
+ * jvector's exact score of a query against rows of one contiguous array, read in place: the whole {@link
+ * VectorValues} array is wrapped once as a single jvector vector and compared with offsets, so no row is copied per
+ * comparison and jvector's SIMD kernels apply where the JDK has them. Scores follow jvector's similarity functions
+ * (EUCLIDEAN {@code 1/(1+d)}, DOT_PRODUCT {@code (1+dot)/2}) so the ranking equals the one the graph was built with;
+ * COSINE is the dot product of the unit query with the row times the row's precomputed inverse norm.
+ */
+final class ArrayScoreFunction implements ScoreFunction.ExactScoreFunction {
+  private static final VectorUtilSupport VU = VectorizationProvider.getInstance().getVectorUtilSupport();
+
+  private final MetricType metric;
+  private final VectorFloat<?> query;
+  private final VectorFloat<?> all;
+  private final int dim;
+  private final float[] inverseNorms;
+
+  /**
+   * @param query        the query (unit length for COSINE)
+   * @param inverseNorms per row 1/|row| (0 for a zero row), COSINE only
+   */
+  ArrayScoreFunction(MetricType metric, VectorFloat<?> query, VectorFloat<?> all, int dim, float[] inverseNorms) {
+    this.metric = metric;
+    this.query = query;
+    this.all = all;
+    this.dim = dim;
+    this.inverseNorms = inverseNorms;
+  }
+
+  @Override
+  public float similarityTo(int node) {
+    int off = node * dim;
+    switch (metric) {
+      case L2:
+        return 1f / (1f + VU.squareDistance(query, 0, all, off, dim));
+      case IP:
+        return (1f + VU.dotProduct(query, 0, all, off, dim)) / 2f;
+      default:
+        return (1f + VU.dotProduct(query, 0, all, off, dim) * inverseNorms[node]) / 2f;
+    }
+  }
+
+  static float[] inverseNorms(VectorValues v) {
+    int dim = v.dimension();
+    float[] data = v.data();
+    float[] inv = new float[v.count()];
+    for (int i = 0; i < inv.length; i++) {
+      double s = 0;
+      for (int j = i * dim, end = j + dim; j < end; j++) {
+        s += data[j] * data[j];
+      }
+      inv[i] = s == 0 ? 0f : (float) (1.0 / Math.sqrt(s));
+    }
+    return inv;
+  }
+}

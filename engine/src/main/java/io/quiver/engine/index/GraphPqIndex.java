@@ -1,0 +1,162 @@
+package io.quiver.engine.index;
+
+import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.quantization.PQVectors;
+import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.quiver.engine.schema.MetricType;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.annotation.Nullable;
+
+/** An opened GRAPH_PQ index: PQ codes on the heap, graph and inline full vectors memory-mapped. */
+final class GraphPqIndex implements VectorIndex {
+  private final Path file;
+  private final MetricType metric;
+  private final VectorSimilarityFunction vsf;
+  private final int dim;
+  private final int count;
+  private final float rerankFactor;
+  @Nullable private final VectorValues vectors;
+  @Nullable private final ExactSearch.RowDistance residentRows;
+  @Nullable private final MappedSlice slice;
+  @Nullable private final OnDiskGraphIndex graph;
+  @Nullable private final PQVectors pq;
+  @Nullable private final GraphSupport.SearcherPool searchers;
+
+  private GraphPqIndex(Path file, MetricType metric, int dim, int count, float rerankFactor,
+      @Nullable VectorValues vectors, @Nullable MappedSlice slice, @Nullable OnDiskGraphIndex graph,
+      @Nullable PQVectors pq) {
+    this.file = file;
+    this.metric = metric;
+    this.vsf = Queries.similarity(metric);
+    this.dim = dim;
+    this.count = count;
+    this.rerankFactor = rerankFactor;
+    this.vectors = vectors;
+    this.residentRows = vectors == null ? null : ExactSearch.over(vectors, metric);
+    this.slice = slice;
+    this.graph = graph;
+    this.pq = pq;
+    this.searchers = graph == null ? null : new GraphSupport.SearcherPool(graph);
+  }
+
+  static GraphPqIndex open(Path file, IndexHeader h, @Nullable VectorValues vectors, MetricType metric)
+      throws IOException {
+    float rerankFactor = Float.parseFloat(h.params().getOrDefault(GraphPqIndexFactory.RERANK_FACTOR, "4"));
+    if (h.count() == 0) {
+      return new GraphPqIndex(file, metric, h.dimension(), 0, rerankFactor, vectors, null, null, null);
+    }
+    IndexHeader.Section gs = h.sections().get("graph");
+    IndexHeader.Section ps = h.sections().get("pq");
+    if (gs == null || ps == null) {
+      throw new CorruptIndexException(file, "a GRAPH_PQ index needs sections graph and pq, found " + h.sections());
+    }
+    PQVectors pq;
+    MappedSlice pqSlice = new MappedSlice(file, h.headerLength() + ps.offset, ps.length);
+    try (var reader = pqSlice.get()) {
+      pq = PQVectors.load(reader);
+    } catch (RuntimeException e) {
+      throw new CorruptIndexException(file, "unreadable PQ section: " + e.getMessage(), e);
+    } finally {
+      pqSlice.close();
+    }
+    MappedSlice slice = new MappedSlice(file, h.headerLength() + gs.offset, gs.length);
+    try {
+      OnDiskGraphIndex graph = OnDiskGraphIndex.load(slice);
+      if (graph.size(0) != h.count() || pq.count() != h.count()) {
+        throw new CorruptIndexException(file, "graph holds " + graph.size(0) + " nodes and PQ " + pq.count()
+            + " codes, header says " + h.count());
+      }
+      return new GraphPqIndex(file, metric, h.dimension(), h.count(), rerankFactor, vectors, slice, graph, pq);
+    } catch (RuntimeException e) {
+      slice.close();
+      throw new CorruptIndexException(file, "unreadable jvector graph: " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows read from the inline vectors of the file, through {@code view} (stored unit length for COSINE). */
+  private ExactSearch.RowDistance fileRows(OnDiskGraphIndex.View view) {
+    float[] buf = new float[dim];
+    return (q, ord) -> {
+      VectorFloat<?> v = view.getVector(ord);
+      for (int i = 0; i < dim; i++) {
+        buf[i] = v.get(i);
+      }
+      return metric.distance(q, buf, 0);
+    };
+  }
+
+  @Override
+  public SearchResult search(float[] query, int k, SearchOptions opts, @Nullable Bits accept) {
+    Queries.check(query, k, dim);
+    if (count == 0) {
+      return SearchResult.empty();
+    }
+    GraphSearcher searcher = searchers.acquire();
+    try {
+      OnDiskGraphIndex.View view = (OnDiskGraphIndex.View) searcher.getView();
+      ExactSearch.RowDistance rows = residentRows != null ? residentRows : fileRows(view);
+      if (GraphSupport.exactForFilter(accept, count, k, opts)) {
+        return ExactSearch.search(query, k, count, metric, rows, accept);
+      }
+      float[] q = metric == MetricType.COSINE ? Queries.normalized(query, 0, dim) : query;
+      VectorFloat<?> qv = GraphSupport.VTS.createFloatVector(q);
+      float factor = opts.rerankFactor() > 0 ? opts.rerankFactor() : rerankFactor;
+      int rerankK = (int) Math.min(Math.max(count, k), Math.max(opts.effectiveWidth(k), Math.ceil(k * factor)));
+      var ssp = new DefaultSearchScoreProvider(pq.precomputedScoreFunctionFor(qv, vsf), view.rerankerFor(qv, vsf));
+      var r = searcher.search(ssp, k, rerankK, 0f, 0f, accept == null ? Bits.ALL : accept);
+      SearchResult result = GraphSupport.exactResult(r, query, metric, rows, k);
+      if (accept != null && result.size() < k) {
+        return ExactSearch.search(query, k, count, metric, rows, accept);
+      }
+      return result;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    if (graph == null) {
+      return 0;
+    }
+    return graph.ramBytesUsed() + pq.ramBytesUsed() + searchers.idle() * (count / 8L + 16_384);
+  }
+
+  @Override
+  public String kind() {
+    return GraphPqIndexFactory.KIND;
+  }
+
+  @Override
+  public int dimension() {
+    return dim;
+  }
+
+  @Override
+  public int count() {
+    return count;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (searchers != null) {
+      searchers.close();
+    }
+    if (graph != null) {
+      graph.close();
+    }
+    if (slice != null) {
+      slice.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GraphPqIndex{" + file + ", " + metric + ", dim=" + dim + ", count=" + count + "}";
+  }
+}
