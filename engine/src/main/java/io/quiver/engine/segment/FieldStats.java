@@ -29,12 +29,36 @@ public record FieldStats(@Nullable Object min, @Nullable Object max, long nullCo
         return;
       }
       Comparable<Object> c = (Comparable<Object>) value;
-      if (min == null || c.compareTo(min) < 0) {
+      if (min == null || compare(c, min) < 0) {
         min = c;
       }
-      if (max == null || c.compareTo(max) > 0) {
+      if (max == null || compare(c, max) > 0) {
         max = c;
       }
+    }
+
+    /** Strings by code point (UTF-8 byte order, as Parquet and the filter pruner order them), others naturally. */
+    private static int compare(Comparable<Object> a, Object b) {
+      Object x = a;
+      if (x instanceof String) {
+        return compareCodePoints((String) x, (String) b);
+      }
+      return a.compareTo(b);
+    }
+
+    private static int compareCodePoints(String a, String b) {
+      int i = 0;
+      int j = 0;
+      while (i < a.length() && j < b.length()) {
+        int ca = a.codePointAt(i);
+        int cb = b.codePointAt(j);
+        if (ca != cb) {
+          return Integer.compare(ca, cb);
+        }
+        i += Character.charCount(ca);
+        j += Character.charCount(cb);
+      }
+      return Integer.compare(a.length() - i, b.length() - j);
     }
 
     FieldStats build() {

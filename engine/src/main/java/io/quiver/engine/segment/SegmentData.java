@@ -20,7 +20,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * field as one contiguous {@code float[]} of {@code rows * dim}, and the system columns (commit sequence number and
  * WAL offset per row). Owns its Arrow buffers: close it.
  */
-public final class SegmentData implements AutoCloseable {
+public final class SegmentData implements AutoCloseable, io.quiver.engine.filter.FilterColumns {
   private final CollectionSchema schema;
   private final SegmentStats stats;
   private final VectorSchemaRoot scalars;
@@ -46,12 +46,14 @@ public final class SegmentData implements AutoCloseable {
     return stats;
   }
 
+  @Override
   public int rowCount() {
     return seq.length;
   }
 
   /** The Arrow vector of a scalar field (or {@code $meta}), or null when it was not read. */
   @Nullable
+  @Override
   public ValueVector column(String name) {
     return scalars.getVector(name);
   }
