@@ -1,0 +1,79 @@
+package io.quiver.examples.bench;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The one JSON line {@code bench ann} ends with (layout in {@link AnnBenchCommand}). */
+final class Json {
+  private Json() {
+  }
+
+  static String line(AnnData data, String kind, Map<String, String> params, double selectivity, int threads,
+      int luceneMaxConn, Map<String, AnnBenchCommand.Report> reports) {
+    StringBuilder b = new StringBuilder("{");
+    field(b, "dataset", str(data.name)).append(',');
+    field(b, "n", Integer.toString(data.base.count())).append(',');
+    field(b, "dim", Integer.toString(data.base.dimension())).append(',');
+    field(b, "queries", Integer.toString(data.queries.count())).append(',');
+    field(b, "k", Integer.toString(data.k)).append(',');
+    field(b, "metric", str(data.metric.name())).append(',');
+    field(b, "index", str(kind.toUpperCase(Locale.ROOT))).append(',');
+    field(b, "filter_selectivity", num(selectivity)).append(',');
+    field(b, "threads", Integer.toString(threads)).append(',');
+    field(b, "jdk", str(Runtime.version().toString())).append(',');
+    StringBuilder p = new StringBuilder("{");
+    params.forEach((k, v) -> field(p.length() > 1 ? p.append(',') : p, k, str(v)));
+    field(b, "params", p.append('}').toString());
+    for (Map.Entry<String, AnnBenchCommand.Report> e : reports.entrySet()) {
+      AnnBenchCommand.Report r = e.getValue();
+      StringBuilder o = new StringBuilder("{");
+      field(o, "build_s", num(r.buildSeconds)).append(',');
+      if (!Double.isNaN(r.openSeconds)) {
+        field(o, "open_s", num(r.openSeconds)).append(',');
+      }
+      if (e.getKey().equals("lucene")) {
+        field(o, "max_conn", Integer.toString(luceneMaxConn)).append(',');
+      }
+      field(o, "index_bytes", Long.toString(r.indexBytes)).append(',');
+      o.append("\"results\":[");
+      for (int i = 0; i < r.results.size(); i++) {
+        SearchRunner.Result res = r.results.get(i);
+        o.append(i > 0 ? "," : "").append('{');
+        field(o, "width", Integer.toString(res.width)).append(',');
+        field(o, "recall", num(res.recall)).append(',');
+        field(o, "qps", num(res.qps)).append(',');
+        field(o, "p50_ms", num(res.p50Ms)).append(',');
+        field(o, "p99_ms", num(res.p99Ms)).append('}');
+      }
+      o.append("]}");
+      b.append(',');
+      field(b, e.getKey(), o.toString());
+    }
+    return b.append('}').toString();
+  }
+
+  private static StringBuilder field(StringBuilder b, String name, String value) {
+    return b.append(str(name)).append(':').append(value);
+  }
+
+  private static String num(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return "null";
+    }
+    return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
+  }
+
+  private static String str(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
+  }
+}
