@@ -20,7 +20,6 @@ final class GraphPqIndex implements VectorIndex {
   private final int dim;
   private final int count;
   private final float rerankFactor;
-  @Nullable private final VectorValues vectors;
   @Nullable private final ExactSearch.RowDistance residentRows;
   @Nullable private final MappedSlice slice;
   @Nullable private final OnDiskGraphIndex graph;
@@ -36,7 +35,6 @@ final class GraphPqIndex implements VectorIndex {
     this.dim = dim;
     this.count = count;
     this.rerankFactor = rerankFactor;
-    this.vectors = vectors;
     this.residentRows = vectors == null ? null : ExactSearch.over(vectors, metric);
     this.slice = slice;
     this.graph = graph;

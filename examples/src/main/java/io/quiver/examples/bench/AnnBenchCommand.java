@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
  *  "lucene":  {"build_s":..., "index_bytes":..., "max_conn":..., "results":[...]},
  *  "brute":   {"build_s":0, "index_bytes":0, "results":[{"width":0, ...}]}}
  * </pre>
+ * Each engine object also has {@code "qps_at_recall":{"0.90":..,"0.95":..,"0.99":..}}: QPS interpolated between the
+ * widths that bracket that recall (null when no width reaches it), to compare engines at equal recall. Results per
+ * width are the median-QPS round of {@code --rounds}.
  * index_bytes: Quiver's index file (GRAPH keeps a copy of the vectors in it), Lucene's whole directory (vectors
  * included), raw jvector's on-heap graph (no vectors). Progress goes to stderr.
  */
@@ -66,6 +69,9 @@ public final class AnnBenchCommand implements Callable<Integer> {
   @Option(names = "--engines", defaultValue = "quiver,jvector,lucene,brute", split = ",") List<String> engines;
   @Option(names = "--warmup-seconds", defaultValue = "1") double warmupSeconds;
   @Option(names = "--measure-seconds", defaultValue = "2") double measureSeconds;
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "measure every (engine, width) this many times, interleaved, and keep the median QPS round "
+          + "(a shared machine's noise hits all engines alike)") int rounds;
   @Option(names = "--seed", defaultValue = "42", description = "seed of the random filter") long seed;
   @Option(names = "--work-dir", description = "where index files go (default: a temp folder, deleted)") Path workDir;
   @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
@@ -102,6 +108,17 @@ public final class AnnBenchCommand implements Callable<Integer> {
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("quiver-bench-");
     SearchRunner runner = new SearchRunner(data, threads, warmupSeconds, measureSeconds);
     Map<String, Report> reports = new LinkedHashMap<>();
+    List<AnnEngine> built = new ArrayList<>();
+    if (!engines.isEmpty()) {
+      // Whichever engine builds first would pay for the JIT (jvector's scoring and graph code is shared by Quiver
+      // and raw jvector): warm both up on a small head of the data, untimed.
+      AnnData head = data.head(2_000);
+      try (AnnEngine q = new QuiverEngine(kind, params, Files.createDirectories(dir.resolve("warmup")));
+          AnnEngine j = new JvectorEngine(maxDegree, beamWidth, overflow, alpha, hierarchy)) {
+        q.build(head, ProgressBar.NONE_QUIET);
+        j.build(head, ProgressBar.NONE_QUIET);
+      }
+    }
     try {
       for (String e : engines) {
         String name = e.trim().toLowerCase(Locale.ROOT);
@@ -122,11 +139,14 @@ public final class AnnBenchCommand implements Callable<Integer> {
           default:
             throw new IllegalArgumentException("unknown engine " + e + ": expected quiver, jvector, lucene, brute");
         }
-        try (engine) {
-          reports.put(name, measure(engine, data, runner, err));
-        }
+        built.add(engine);
+        reports.put(name, build(engine, data, err));
       }
+      measure(built, reports, runner, err);
     } finally {
+      for (AnnEngine engine : built) {
+        engine.close();
+      }
       if (workDir == null) {
         deleteTree(dir);
       }
@@ -144,7 +164,7 @@ public final class AnnBenchCommand implements Callable<Integer> {
     final List<SearchRunner.Result> results = new ArrayList<>();
   }
 
-  private Report measure(AnnEngine engine, AnnData data, SearchRunner runner, PrintStream err) throws Exception {
+  private static Report build(AnnEngine engine, AnnData data, PrintStream err) throws Exception {
     Report r = new Report();
     ProgressBar bar = new ProgressBar(engine.name() + " build");
     long t0 = System.nanoTime();
@@ -157,16 +177,45 @@ public final class AnnBenchCommand implements Callable<Integer> {
     }
     r.indexBytes = engine.indexBytes();
     err.printf("%s: built in %.2f s, %d bytes%n", engine.name(), r.buildSeconds, r.indexBytes);
-    List<Integer> ws = engine.usesWidth() ? widths : List.of(0);
-    for (int w : ws) {
-      SearchRunner.Result res = runner.run(engine, w);
-      err.printf("%s width %d: recall %.4f, %.0f QPS%n", engine.name(), w, res.recall, res.qps);
-      r.results.add(res);
-    }
     return r;
   }
 
+  /** Every (width, engine) pair {@code rounds} times, engines interleaved; keeps each pair's median-QPS round. */
+  private void measure(List<AnnEngine> built, Map<String, Report> reports, SearchRunner runner, PrintStream err)
+      throws Exception {
+    Map<String, List<List<SearchRunner.Result>>> runs = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (int wi = 0; wi < widths.size(); wi++) {
+        for (AnnEngine engine : built) {
+          if (!engine.usesWidth() && wi > 0) {
+            continue;
+          }
+          int w = engine.usesWidth() ? widths.get(wi) : 0;
+          SearchRunner.Result res = runner.run(engine, w);
+          err.printf("round %d %s width %d: recall %.4f, %.0f QPS%n", round + 1, engine.name(), w, res.recall,
+              res.qps);
+          List<List<SearchRunner.Result>> perWidth = runs.computeIfAbsent(engine.name(), n -> new ArrayList<>());
+          while (perWidth.size() <= wi) {
+            perWidth.add(new ArrayList<>());
+          }
+          perWidth.get(wi).add(res);
+        }
+      }
+    }
+    for (Map.Entry<String, List<List<SearchRunner.Result>>> e : runs.entrySet()) {
+      for (List<SearchRunner.Result> samples : e.getValue()) {
+        samples.sort(java.util.Comparator.comparingDouble(r -> r.qps));
+        reports.get(e.getKey()).results.add(samples.get(samples.size() / 2));
+      }
+    }
+  }
+
   private static void printTable(PrintStream out, AnnData data, Map<String, Report> reports) {
+    out.printf("%-8s %12s %12s %12s%n", "engine", "QPS@0.90", "QPS@0.95", "QPS@0.99");
+    for (Map.Entry<String, Report> e : reports.entrySet()) {
+      out.printf(Locale.ROOT, "%-8s %12.1f %12.1f %12.1f%n", e.getKey(), Json.qpsAtRecall(e.getValue(), 0.90),
+          Json.qpsAtRecall(e.getValue(), 0.95), Json.qpsAtRecall(e.getValue(), 0.99));
+    }
     out.printf("%-8s %6s %8s %10s %8s %8s %8s %10s%n", "engine", "width", "recall", "QPS", "p50_ms", "p99_ms",
         "build_s", "bytes/vec");
     for (Map.Entry<String, Report> e : reports.entrySet()) {

@@ -102,6 +102,13 @@ final class AnnData {
     return out;
   }
 
+  /** The first {@code rows} base vectors and nothing else: for warming the JIT up with a throwaway build. */
+  AnnData head(int rows) {
+    int n = Math.min(rows, base.count());
+    VectorValues b = VectorValues.of(java.util.Arrays.copyOf(base.data(), n * base.dimension()), base.dimension());
+    return new AnnData(name + " (head)", b, queries, metric, k, null, n, new int[0][], "none");
+  }
+
   double recall(int q, int[] found) {
     int[] t = truth[q];
     int expected = Math.min(k, t.length);

@@ -45,11 +45,36 @@ final class Json {
         field(o, "p50_ms", num(res.p50Ms)).append(',');
         field(o, "p99_ms", num(res.p99Ms)).append('}');
       }
-      o.append("]}");
+      o.append("],\"qps_at_recall\":{");
+      double[] targets = {0.9, 0.95, 0.99};
+      for (int i = 0; i < targets.length; i++) {
+        o.append(i > 0 ? "," : "");
+        field(o, String.format(Locale.ROOT, "%.2f", targets[i]), num(qpsAtRecall(r, targets[i])));
+      }
+      o.append("}}");
       b.append(',');
       field(b, e.getKey(), o.toString());
     }
     return b.append('}').toString();
+  }
+
+  /**
+   * QPS at {@code target} recall, linear between the two widths whose recalls bracket it (the first width when even
+   * it reaches the target); NaN when no width reaches it. Compares engines at equal recall rather than equal width.
+   */
+  static double qpsAtRecall(AnnBenchCommand.Report r, double target) {
+    SearchRunner.Result prev = null;
+    for (SearchRunner.Result res : r.results) {
+      if (res.recall >= target) {
+        if (prev == null || prev.recall >= res.recall) {
+          return res.qps;
+        }
+        double t = (target - prev.recall) / (res.recall - prev.recall);
+        return prev.qps + t * (res.qps - prev.qps);
+      }
+      prev = res;
+    }
+    return Double.NaN;
   }
 
   private static StringBuilder field(StringBuilder b, String name, String value) {

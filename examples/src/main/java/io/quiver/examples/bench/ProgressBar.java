@@ -6,6 +6,8 @@ import java.io.PrintStream;
 /** A one-line progress bar on stderr, redrawn at most ten times a second; thread-safe. */
 final class ProgressBar implements ProgressListener {
   private static final int WIDTH = 30;
+  /** Draws nothing. */
+  static final ProgressListener NONE_QUIET = ProgressListener.NONE;
   private final String label;
   private final PrintStream err = System.err;
   private long lastDraw;
