@@ -31,7 +31,12 @@ public final class VectorFiles {
   public static VectorValues readFvecs(Path file, int maxRows) throws IOException {
     try (Records r = new Records(file)) {
       int dim = r.peekDimension();
-      long rows = Math.min(maxRows, r.size / (Integer.BYTES + (long) dim * Float.BYTES));
+      long record = Integer.BYTES + (long) dim * Float.BYTES;
+      if (r.size % record != 0 && r.size / record < maxRows) {
+        throw new IOException(file + ": " + r.size + " bytes is not a whole number of " + dim
+            + "-dimensional records (truncated?)");
+      }
+      long rows = Math.min(maxRows, r.size / record);
       if ((long) dim * rows > Integer.MAX_VALUE - 8) {
         throw new IOException(file + ": " + rows + " x " + dim + " floats do not fit one array; read fewer rows");
       }

@@ -59,6 +59,7 @@ final class Datasets {
   static VectorIndex buildAndOpen(String kind, Map<String, String> params, VectorValues base, MetricType metric,
       Path dir) throws IOException {
     VectorIndexFactory f = VectorIndexes.factory(kind);
+    Files.createDirectories(dir);
     Path file = dir.resolve(IndexFiles.fileName("v", kind));
     try (OutputStream out = Files.newOutputStream(file)) {
       f.build(base, metric, f.validate(params), out, ProgressListener.NONE);
