@@ -39,7 +39,7 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
       "DescribeCollection", "HasCollection", "DropCollection", "ShowCollections", "LoadCollection",
       "ReleaseCollection", "GetLoadState", "GetLoadingProgress", "GetCollectionStatistics", "CreatePartition",
       "DropPartition", "HasPartition", "ShowPartitions", "CreateIndex", "DescribeIndex", "DropIndex", "Insert",
-      "Upsert", "Delete", "Search", "HybridSearch", "Query", "Flush", "GetFlushState");
+      "Upsert", "Delete", "Search", "HybridSearch", "Query", "Flush", "GetFlushState", "AllocTimestamp");
 
   private final ZkCluster cluster;
   private final Collections collections;
@@ -113,6 +113,13 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
       }
       return b.build();
     }, s -> CheckHealthResponse.newBuilder().setStatus(s).build());
+  }
+
+  @Override
+  public void allocTimestamp(AllocTimestampRequest request, StreamObserver<AllocTimestampResponse> obs) {
+    run(obs, "AllocTimestamp", () -> AllocTimestampResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
+        .setTimestamp(consistency.nextTimestamp()).build(), s -> AllocTimestampResponse.newBuilder().setStatus(s)
+        .build());
   }
 
   // ---- collections

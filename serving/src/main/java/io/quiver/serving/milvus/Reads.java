@@ -94,7 +94,7 @@ final class Reads {
         r.getGuaranteeTimestamp(), p.readToken);
     List<List<Found>> perQuery = new ArrayList<>();
     for (float[] q : p.vectors) {
-      perQuery.add(searchOne(r.getCollectionName(), m, tpl, p.search(q)));
+      perQuery.add(skip(searchOne(r.getCollectionName(), m, tpl, p.search(q)), p.offset, p.groupBy));
     }
     ServingMetrics.observeQuery("search", t0);
     return results(schema, perQuery, p.output, p.groupBy, p.k);
@@ -171,10 +171,8 @@ final class Reads {
     }
     p.vectors = vectors(r.getPlaceholderGroup(), f);
     // validate once here, with the full page, so bad input never reaches a node
-    SearchRequest probe = NodeRequests.Search.class.cast(new NodeRequests.Search(p.field, p.vectors.get(0), p.k,
-        p.offset, p.filter, p.params, p.output, p.ef, p.radius, p.rangeFilter, p.groupBy, p.groupSize))
-        .toEngine(schema);
-    probe.validate(schema);
+    new NodeRequests.Search(p.field, p.vectors.get(0), p.k, p.offset, p.filter, p.params, p.output, p.ef, p.radius,
+        p.rangeFilter, p.groupBy, p.groupSize).toEngine(schema).validate(schema);
     for (float[] v : p.vectors) {
       SearchRequest.builder(p.field, v).k(p.k).offset(p.offset).build().validate(schema);
     }
@@ -274,11 +272,33 @@ final class Reads {
       }
     }
     all.sort(ORDER);
-    int k = s.k() - 0; // offset + k, see Parsed.search
+    int k = s.k(); // offset + k, see Parsed.search
     if (s.groupBy() == null) {
       return all.subList(0, Math.min(all.size(), k));
     }
     return group(all, s.groupBy(), s.groupSize(), k);
+  }
+
+  /** Drops the first {@code offset} hits (or, when grouping, the hits of the first {@code offset} groups). */
+  private static List<Found> skip(List<Found> page, int offset, String groupBy) {
+    if (offset == 0) {
+      return page;
+    }
+    if (groupBy == null) {
+      return page.subList(Math.min(offset, page.size()), page.size());
+    }
+    List<Found> out = new ArrayList<>();
+    List<Object> seen = new ArrayList<>();
+    for (Found h : page) {
+      Object key = h.fields().get(groupBy);
+      if (!seen.contains(key)) {
+        seen.add(key);
+      }
+      if (seen.indexOf(key) >= offset) {
+        out.add(h);
+      }
+    }
+    return out;
   }
 
   private static List<Found> group(List<Found> sorted, String field, int size, int groups) {
@@ -440,8 +460,8 @@ final class Reads {
     }
     long limit = Long.parseLong(qp.getOrDefault("limit", "-1"));
     long offset = Long.parseLong(qp.getOrDefault("offset", "0"));
-    if (limit < 0) {
-      limit = Snapshot.MAX_QUERY_WINDOW - offset;
+    if (limit <= 0) {
+      limit = Snapshot.MAX_QUERY_WINDOW - offset; // no limit: Milvus returns every match (here up to the window)
     }
     if (limit + offset > Snapshot.MAX_QUERY_WINDOW || offset < 0) {
       throw new ValidationException("limit", limit, "limit and offset must be non-negative and limit + offset at "

@@ -108,6 +108,26 @@ public final class QueryNode implements AutoCloseable {
     return out;
   }
 
+  /** Rows and deletes held in tails (0 once every manifest covering them is loaded). */
+  public long tailRows() {
+    long n = 0;
+    for (ShardState s : states.values()) {
+      n += s.tail().size();
+    }
+    return n;
+  }
+
+  /** The lowest manifest version among the units served (Long.MAX_VALUE when none). */
+  public long minManifestVersion(String collection) {
+    long v = Long.MAX_VALUE;
+    for (Map.Entry<Key, ShardState> e : states.entrySet()) {
+      if (e.getKey().collection().equals(collection)) {
+        v = Math.min(v, e.getValue().manifestVersion());
+      }
+    }
+    return v;
+  }
+
   /** Sealed bytes held. */
   public long loadedBytes() {
     long b = 0;
