@@ -120,7 +120,7 @@ public final class QuiverCatalog implements TableCatalog, SupportsNamespaces, Pr
   public Table loadTable(Identifier ident) throws NoSuchTableException {
     String c = collection(ident);
     try {
-      return new QuiverTable(name + "." + ident, tableOptions(c), conf, catalog().current(c));
+      return new QuiverTable(name + "." + ident, tableOptions(c), conf, catalog().current(c), false);
     } catch (NoSuchCollectionException e) {
       throw new NoSuchTableException(ident);
     }
@@ -135,7 +135,7 @@ public final class QuiverCatalog implements TableCatalog, SupportsNamespaces, Pr
     Map<String, String> o = new TreeMap<>(tableOptions(c).asMap());
     o.put(QuiverOptions.VERSION, version);
     return new QuiverTable(name + "." + ident, QuiverOptions.of(o), conf,
-        Snapshots.byVersionOrTag(catalog(), c, version));
+        Snapshots.byVersionOrTag(catalog(), c, version), false);
   }
 
   @Override
@@ -146,7 +146,8 @@ public final class QuiverCatalog implements TableCatalog, SupportsNamespaces, Pr
     }
     Map<String, String> o = new TreeMap<>(tableOptions(c).asMap());
     o.put(QuiverOptions.AS_OF_TIMESTAMP, Long.toString(timestampMicros / 1000));
-    return new QuiverTable(name + "." + ident, QuiverOptions.of(o), conf, catalog().asOf(c, timestampMicros / 1000));
+    return new QuiverTable(name + "." + ident, QuiverOptions.of(o), conf,
+        catalog().asOf(c, timestampMicros / 1000), false);
   }
 
   @Override
@@ -157,7 +158,7 @@ public final class QuiverCatalog implements TableCatalog, SupportsNamespaces, Pr
     }
     Map<String, String> props = new TreeMap<>(info.properties());
     Manifest m = QuiverDataSource.create(catalog(), c, info.schema(), props);
-    return new QuiverTable(name + "." + ident, tableOptions(c), conf, m);
+    return new QuiverTable(name + "." + ident, tableOptions(c), conf, m, false);
   }
 
   @Override

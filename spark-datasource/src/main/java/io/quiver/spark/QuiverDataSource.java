@@ -48,7 +48,7 @@ public final class QuiverDataSource implements TableProvider, DataSourceRegister
       create(catalog, collection, schema, o.asMap());
     }
     Manifest m = Snapshots.resolve(catalog, collection, o);
-    return new QuiverTable("quiver." + collection, o, conf, m);
+    return new QuiverTable("quiver." + collection, o, conf, m, true);
   }
 
   /** Creates a collection from Spark columns and properties (see {@link SparkSchemas#fromSpark}). */

@@ -37,12 +37,20 @@ public final class QuiverTable implements SupportsRead, SupportsWrite, SupportsD
   private final QuiverOptions options;
   private final HadoopConf conf;
   private final Manifest manifest;
+  private final boolean acceptAnySchema;
 
-  public QuiverTable(String name, QuiverOptions options, HadoopConf conf, Manifest manifest) {
+  /**
+   * @param acceptAnySchema true for {@code df.write.format("quiver")}: Quiver checks the DataFrame's columns itself
+   *     (by name, with its own messages); false for catalog tables, where Spark maps {@code INSERT} columns by
+   *     position and adds casts
+   */
+  public QuiverTable(String name, QuiverOptions options, HadoopConf conf, Manifest manifest,
+      boolean acceptAnySchema) {
     this.name = name;
     this.options = options;
     this.conf = conf;
     this.manifest = manifest;
+    this.acceptAnySchema = acceptAnySchema;
   }
 
   public Manifest manifest() {
@@ -98,8 +106,10 @@ public final class QuiverTable implements SupportsRead, SupportsWrite, SupportsD
 
   @Override
   public Set<TableCapability> capabilities() {
-    return Set.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE, TableCapability.TRUNCATE,
-        TableCapability.ACCEPT_ANY_SCHEMA);
+    return acceptAnySchema
+        ? Set.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE, TableCapability.TRUNCATE,
+            TableCapability.ACCEPT_ANY_SCHEMA)
+        : Set.of(TableCapability.BATCH_READ, TableCapability.BATCH_WRITE, TableCapability.TRUNCATE);
   }
 
   @Override

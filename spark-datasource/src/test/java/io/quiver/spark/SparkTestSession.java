@@ -20,7 +20,6 @@ public final class SparkTestSession {
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.sql.catalog.q", QuiverCatalog.class.getName())
           .getOrCreate();
     }
     return session;
