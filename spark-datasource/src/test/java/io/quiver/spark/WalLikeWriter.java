@@ -85,7 +85,8 @@ final class WalLikeWriter {
   static Row toRow(CollectionSchema schema, org.apache.spark.sql.Row r) {
     Map<String, Object> m = new HashMap<>();
     m.put("id", r.getLong(0));
-    List<Float> v = r.getList(1);
+    @SuppressWarnings("unchecked")
+    List<Float> v = (List<Float>) r.get(1);
     float[] f = new float[v.size()];
     for (int i = 0; i < f.length; i++) {
       f[i] = v.get(i);
