@@ -56,6 +56,23 @@ public final class Visibility {
     long[] get(Object pk) {
       return latest.get(pk);
     }
+
+    /** Visits each key's greatest delete as (pk, seq, offset). */
+    public void forEach(DeleteConsumer consumer) {
+      latest.forEach((pk, o) -> consumer.accept(pk, o[0], o[1]));
+    }
+
+    /** The greatest delete order of {@code pk} as {seq, offset}, or null. */
+    public long[] latest(Object pk) {
+      long[] o = latest.get(pk);
+      return o == null ? null : o.clone();
+    }
+  }
+
+  /** Receives one delete. */
+  @FunctionalInterface
+  public interface DeleteConsumer {
+    void accept(Object pk, long seq, long offset);
   }
 
   /**
