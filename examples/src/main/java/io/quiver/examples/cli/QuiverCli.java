@@ -22,6 +22,8 @@ public final class QuiverCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Libraries that log through java.util.logging (jvector) would print INFO lines on the console; keep warnings.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     System.exit(run(args));
   }
 
