@@ -1,11 +1,27 @@
 package io.quiver.examples.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Locale;
 import java.util.Map;
 
-/** The one JSON line {@code bench ann} ends with (layout in {@link AnnBenchCommand}). */
+/**
+ * The runners' one-line JSON output: {@link #write} for maps of figures, {@link #line} for {@code bench ann}'s
+ * layout (described in {@link AnnBenchCommand}).
+ */
 final class Json {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   private Json() {
+  }
+
+  /** One JSON line of {@code value} (maps, lists, numbers, strings). */
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String line(AnnData data, String kind, Map<String, String> params, double selectivity, int threads,

@@ -1,0 +1,111 @@
+package io.quiver.engine.search;
+
+import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.catalog.DeleteFileEntry;
+import io.quiver.engine.catalog.IndexFile;
+import io.quiver.engine.catalog.Manifest;
+import io.quiver.engine.catalog.SegmentEntry;
+import io.quiver.engine.index.VectorIndex;
+import io.quiver.engine.index.VectorValues;
+import io.quiver.engine.read.Visibility;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.FieldSchema;
+import io.quiver.engine.segment.DeleteFiles;
+import io.quiver.engine.segment.SegmentData;
+import io.quiver.engine.segment.SegmentFiles;
+import io.quiver.engine.segment.SegmentReader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import javax.annotation.Nullable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.hadoop.fs.Path;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Loads a manifest version into memory for searching: every live segment (in parallel on the given pool), their
+ * index files (through an {@link IndexCache}), the delete files, and the rows each hides under the row order rule.
+ */
+public final class SnapshotLoader {
+  private SnapshotLoader() {}
+
+  public static Snapshot load(Catalog catalog, Manifest manifest, BufferAllocator allocator,
+      @Nullable IndexCache cache, ExecutorService pool) {
+    Path dir = catalog.collectionDir(manifest.collection());
+    CollectionSchema schema = manifest.schema();
+    List<Future<LoadedSegment>> futures = new ArrayList<>();
+    for (SegmentEntry e : manifest.segments()) {
+      futures.add(pool.submit(() -> loadSegment(catalog, dir, schema, e, allocator, cache)));
+    }
+    List<LoadedSegment> segments = new ArrayList<>();
+    try {
+      for (Future<LoadedSegment> f : futures) {
+        segments.add(f.get());
+      }
+      Visibility.Deletes deletes = readDeletes(catalog, dir, manifest);
+      List<RoaringBitmap> hidden = Visibility.hidden(segments, deletes);
+      for (int i = 0; i < segments.size(); i++) {
+        segments.get(i).hide(hidden.get(i));
+      }
+      return new Snapshot(manifest, segments, pool);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      segments.forEach(LoadedSegment::close);
+      throw new IllegalStateException("Interrupted while loading " + manifest, e);
+    } catch (ExecutionException e) {
+      segments.forEach(LoadedSegment::close);
+      for (Future<LoadedSegment> f : futures) {
+        if (f.isDone() && !f.isCancelled()) {
+          try {
+            LoadedSegment s = f.get();
+            if (!segments.contains(s)) {
+              s.close();
+            }
+          } catch (InterruptedException | ExecutionException ignored) {
+            // already failed
+          }
+        }
+      }
+      Throwable c = e.getCause();
+      throw c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
+    }
+  }
+
+  static LoadedSegment loadSegment(Catalog catalog, Path collectionDir, CollectionSchema schema, SegmentEntry e,
+      BufferAllocator allocator, @Nullable IndexCache cache) {
+    SegmentData data = SegmentReader.read(catalog.conf(), SegmentFiles.segmentDir(collectionDir, e.id()), schema,
+        allocator, null);
+    Map<String, VectorIndex> indexes = new HashMap<>();
+    try {
+      if (cache != null) {
+        for (Map.Entry<String, IndexFile> i : e.indexes().entrySet()) {
+          FieldSchema f = schema.field(i.getKey());
+          if (f == null || "FLAT".equals(i.getValue().spec().kind())) {
+            continue; // FLAT = the exact scan the searcher does anyway
+          }
+          indexes.put(f.name(), cache.open(catalog.conf(), collectionDir, e.id(), f, i.getValue(),
+              VectorValues.of(data.vectors(f.name()), f.dim())));
+        }
+      }
+      return new LoadedSegment(e, data, indexes);
+    } catch (RuntimeException ex) {
+      data.close();
+      throw ex;
+    }
+  }
+
+  static Visibility.Deletes readDeletes(Catalog catalog, Path collectionDir, Manifest manifest) {
+    Visibility.Deletes deletes = new Visibility.Deletes();
+    for (DeleteFileEntry d : manifest.deleteFiles()) {
+      for (DeleteFiles.Delete del : DeleteFiles.read(catalog.conf(), new Path(collectionDir, d.path()),
+          manifest.schema().primaryKey().type())) {
+        deletes.add(del.pk(), d.sequenceNumber(), del.offset());
+      }
+    }
+    return deletes;
+  }
+}

@@ -1,0 +1,88 @@
+package io.quiver.engine.wal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Which shard (Kafka partition of the WAL topic) a primary key belongs to.
+ *
+ * <p>The Kafka record key is the primary key's bytes ({@link #keyBytes}): an INT64 as 8 big-endian bytes, a VARCHAR
+ * as its UTF-8 bytes. The shard is {@code toPositive(murmur2(key)) % shards}, exactly what Kafka's default
+ * partitioner computes for a keyed record, so every producer (gRPC, Flink SQL, Spark, a plain Kafka producer) puts a
+ * key in the same shard. The murmur2 variant is Kafka's (seed 0x9747b28c, signed bytes); a unit test checks it against
+ * {@code org.apache.kafka.common.utils.Utils.murmur2}. It is written here so that the engine needs no Kafka jar.
+ */
+public final class Sharding {
+  private Sharding() {}
+
+  /** The Kafka record key of a primary key. */
+  public static byte[] keyBytes(Object pk) {
+    if (pk instanceof Long) {
+      return ByteBuffer.allocate(Long.BYTES).putLong((Long) pk).array();
+    }
+    if (pk instanceof String) {
+      return ((String) pk).getBytes(StandardCharsets.UTF_8);
+    }
+    throw new IllegalArgumentException("A primary key is a Long or a String, not " + (pk == null ? null : pk.getClass()));
+  }
+
+  /** The primary key encoded by {@link #keyBytes}; {@code stringKey} says which type the schema declares. */
+  public static Object pkFromKeyBytes(byte[] key, boolean stringKey) {
+    if (stringKey) {
+      return new String(key, StandardCharsets.UTF_8);
+    }
+    if (key.length != Long.BYTES) {
+      throw new IllegalArgumentException("An INT64 key has 8 bytes, got " + key.length);
+    }
+    return ByteBuffer.wrap(key).getLong();
+  }
+
+  public static int shardOf(Object pk, int shards) {
+    return shardOfKey(keyBytes(pk), shards);
+  }
+
+  public static int shardOfKey(byte[] key, int shards) {
+    if (shards <= 0) {
+      throw new IllegalArgumentException("shard count must be positive: " + shards);
+    }
+    return (murmur2(key) & 0x7fffffff) % shards;
+  }
+
+  /** Kafka's murmur2 (32-bit, seed 0x9747b28c). */
+  public static int murmur2(byte[] data) {
+    int length = data.length;
+    final int m = 0x5bd1e995;
+    final int r = 24;
+    int h = 0x9747b28c ^ length;
+    int length4 = length / 4;
+    for (int i = 0; i < length4; i++) {
+      int i4 = i * 4;
+      int k = (data[i4] & 0xff) + ((data[i4 + 1] & 0xff) << 8) + ((data[i4 + 2] & 0xff) << 16)
+          + ((data[i4 + 3] & 0xff) << 24);
+      k *= m;
+      k ^= k >>> r;
+      k *= m;
+      h *= m;
+      h ^= k;
+    }
+    int tail = length4 * 4;
+    switch (length % 4) {
+      case 3:
+        h ^= (data[tail + 2] & 0xff) << 16;
+        // fall through
+      case 2:
+        h ^= (data[tail + 1] & 0xff) << 8;
+        // fall through
+      case 1:
+        h ^= data[tail] & 0xff;
+        h *= m;
+        break;
+      default:
+        break;
+    }
+    h ^= h >>> 13;
+    h *= m;
+    h ^= h >>> 15;
+    return h;
+  }
+}

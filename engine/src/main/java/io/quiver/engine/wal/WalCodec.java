@@ -1,0 +1,192 @@
+package io.quiver.engine.wal;
+
+import io.quiver.engine.schema.AvroSchemas;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.DataType;
+import io.quiver.engine.schema.FieldSchema;
+import io.quiver.engine.schema.Row;
+import io.quiver.engine.schema.ValidationException;
+import io.quiver.engine.schema.Values;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Encodes and decodes WAL record values (the layout is in this package's {@code package-info}).
+ *
+ * <p>A codec knows every schema version a collection has had, so it decodes records written before a schema change.
+ * Decoding checks the row against its schema (vector dimension, NaN, VARCHAR length, nulls) because WAL records may
+ * come from any Kafka producer. Not thread-safe: it reuses its encoder and buffers; make one per thread.
+ */
+public final class WalCodec {
+  static final byte MAGIC_0 = 'Q';
+  static final byte MAGIC_1 = 'W';
+  static final byte FORMAT_VERSION = 1;
+  static final int HEADER_BYTES = 8;
+
+  private final CollectionSchema current;
+  private final Map<Integer, Versioned> versions = new HashMap<>();
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+  private BinaryEncoder encoder;
+  private BinaryDecoder decoder;
+
+  /** A codec writing {@code current} and reading it and every schema in {@code older}. */
+  public WalCodec(CollectionSchema current, List<CollectionSchema> older) {
+    this.current = current;
+    versions.put(current.version(), new Versioned(current));
+    for (CollectionSchema s : older) {
+      versions.putIfAbsent(s.version(), new Versioned(s));
+    }
+  }
+
+  public WalCodec(CollectionSchema current) {
+    this(current, List.of());
+  }
+
+  public CollectionSchema schema() {
+    return current;
+  }
+
+  /** The record's value bytes. The row must have been validated against {@link #schema()}. */
+  public byte[] encode(WalRecord record) {
+    if (record.schemaVersion() != current.version()) {
+      throw new IllegalArgumentException("This codec writes schema version " + current.version() + ", not "
+          + record.schemaVersion());
+    }
+    Versioned v = versions.get(current.version());
+    buffer.reset();
+    buffer.write(MAGIC_0);
+    buffer.write(MAGIC_1);
+    buffer.write(FORMAT_VERSION);
+    buffer.write(record.op().id());
+    int sv = record.schemaVersion();
+    buffer.write(sv >>> 24);
+    buffer.write(sv >>> 16);
+    buffer.write(sv >>> 8);
+    buffer.write(sv);
+    try {
+      encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+      encoder.writeString(record.partition());
+      if (record.op() == WalOp.DELETE) {
+        writePk(encoder, record.pk());
+      } else {
+        GenericRecord r = new GenericData.Record(v.avro);
+        AvroSchemas.toRecord(current, record.row(), r);
+        v.writer.write(r, encoder);
+      }
+      encoder.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot encode WAL record", e);
+    }
+    return buffer.toByteArray();
+  }
+
+  private static void writePk(BinaryEncoder enc, Object pk) throws IOException {
+    if (pk instanceof Long) {
+      enc.writeLong((Long) pk);
+    } else {
+      enc.writeString((String) pk);
+    }
+  }
+
+  /**
+   * Decodes a record value.
+   *
+   * @throws WalDecodeException for a poison record: bad magic, unknown format or schema version, truncated or
+   *     malformed body, or a row that breaks its schema
+   */
+  public WalRecord decode(byte[] value) {
+    if (value == null || value.length < HEADER_BYTES) {
+      throw new WalDecodeException("record too short: " + (value == null ? "null" : value.length + " bytes")
+          + ", a WAL record has an 8-byte header");
+    }
+    if (value[0] != MAGIC_0 || value[1] != MAGIC_1) {
+      throw new WalDecodeException(String.format("bad magic 0x%02x%02x, expected 0x5157 ('QW')", value[0], value[1]));
+    }
+    if (value[2] != FORMAT_VERSION) {
+      throw new WalDecodeException("unknown WAL format version " + value[2] + ", this reader knows " + FORMAT_VERSION);
+    }
+    WalOp op;
+    try {
+      op = WalOp.fromId(value[3]);
+    } catch (IllegalArgumentException e) {
+      throw new WalDecodeException(e.getMessage());
+    }
+    int sv = ((value[4] & 0xff) << 24) | ((value[5] & 0xff) << 16) | ((value[6] & 0xff) << 8) | (value[7] & 0xff);
+    Versioned v = versions.get(sv);
+    if (v == null) {
+      throw new WalDecodeException("unknown schema version " + sv + ", known " + versions.keySet());
+    }
+    try {
+      decoder = DecoderFactory.get().binaryDecoder(value, HEADER_BYTES, value.length - HEADER_BYTES, decoder);
+      String partition = decoder.readString();
+      WalRecord out;
+      if (op == WalOp.DELETE) {
+        Object pk = v.schema.primaryKey().type() == DataType.INT64 ? (Object) decoder.readLong() : decoder.readString();
+        out = WalRecord.delete(sv, partition, pk);
+      } else {
+        GenericRecord r = v.reader.read(null, decoder);
+        Row row = check(v.schema, AvroSchemas.fromRecord(v.schema, r));
+        Object pk = row.get(v.schema.primaryKeyPosition());
+        if (pk == null) {
+          throw new WalDecodeException("row has no primary key '" + v.schema.primaryKey().name() + "'");
+        }
+        out = new WalRecord(op, sv, partition, pk, row);
+      }
+      if (!decoder.isEnd()) {
+        throw new WalDecodeException("trailing bytes after the record body");
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof WalDecodeException) {
+        throw (WalDecodeException) e;
+      }
+      throw new WalDecodeException("malformed " + op + " body for schema version " + sv + ": " + e, e);
+    }
+  }
+
+  private static Row check(CollectionSchema schema, Row row) {
+    List<FieldSchema> fields = schema.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      FieldSchema f = fields.get(i);
+      Object val = row.get(i);
+      try {
+        if (val == null) {
+          if (!f.isNullable() && !f.isAutoId()) {
+            throw new ValidationException(f.name(), null, "null, but the field is not nullable");
+          }
+        } else if (f.type() == DataType.FLOAT_VECTOR || f.type() == DataType.VARCHAR) {
+          Values.normalize(f, val);
+        }
+      } catch (ValidationException e) {
+        throw new WalDecodeException(e.getMessage(), e);
+      }
+    }
+    return row;
+  }
+
+  private static final class Versioned {
+    final CollectionSchema schema;
+    final Schema avro;
+    final GenericDatumWriter<GenericRecord> writer;
+    final GenericDatumReader<GenericRecord> reader;
+
+    Versioned(CollectionSchema schema) {
+      this.schema = schema;
+      this.avro = AvroSchemas.rowSchema(schema);
+      this.writer = new GenericDatumWriter<>(avro);
+      this.reader = new GenericDatumReader<>(avro);
+    }
+  }
+}
