@@ -118,7 +118,8 @@ public final class ManifestParser {
     return new IndexSpec(n.path("kind").asText(), stringMap(n.path("params")));
   }
 
-  static ObjectNode segmentJson(SegmentEntry s) {
+  /** A segment entry as the manifest writes it (also the Flink committable's form). */
+  public static ObjectNode segmentJson(SegmentEntry s) {
     ObjectNode e = ChecksummedJson.MAPPER.createObjectNode();
     e.put("sequence-number", s.sequenceNumber());
     e.set("stats", s.stats().toJson());
@@ -132,7 +133,8 @@ public final class ManifestParser {
     return e;
   }
 
-  static SegmentEntry segment(JsonNode e, CollectionSchema schema, List<CollectionSchema> previous) {
+  /** Reads {@link #segmentJson}'s form; stats are typed by the schema version they were written with. */
+  public static SegmentEntry segment(JsonNode e, CollectionSchema schema, List<CollectionSchema> previous) {
     JsonNode stats = e.get("stats");
     int sv = stats.path("schema-version").asInt(schema.version());
     CollectionSchema rowSchema = schema;
@@ -150,7 +152,8 @@ public final class ManifestParser {
     return new SegmentEntry(e.path("sequence-number").asLong(), SegmentStats.fromJson(stats, rowSchema), indexes);
   }
 
-  static ObjectNode deleteJson(DeleteFileEntry d) {
+  /** A delete file entry as the manifest writes it. */
+  public static ObjectNode deleteJson(DeleteFileEntry d) {
     ObjectNode e = ChecksummedJson.MAPPER.createObjectNode();
     e.put("path", d.path());
     e.put("shard", d.shard());
@@ -162,7 +165,8 @@ public final class ManifestParser {
     return e;
   }
 
-  static DeleteFileEntry delete(JsonNode e) {
+  /** Reads {@link #deleteJson}'s form. */
+  public static DeleteFileEntry delete(JsonNode e) {
     return new DeleteFileEntry(e.path("path").asText(), e.path("shard").asInt(), e.path("sequence-number").asLong(),
         e.path("count").asLong(), e.path("first-offset").asLong(), e.path("last-offset").asLong(),
         e.path("bytes").asLong());

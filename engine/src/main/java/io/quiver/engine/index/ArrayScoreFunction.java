@@ -11,7 +11,9 @@ import io.quiver.engine.schema.MetricType;
  * VectorValues} array is wrapped once as a single jvector vector and compared with offsets, so no row is copied per
  * comparison and jvector's SIMD kernels apply where the JDK has them. Scores follow jvector's similarity functions
  * (EUCLIDEAN {@code 1/(1+d)}, DOT_PRODUCT {@code (1+dot)/2}) so the ranking equals the one the graph was built with;
- * COSINE is the dot product of the unit query with the row times the row's precomputed inverse norm.
+ * COSINE is the dot product of the unit query with the row times the row's precomputed inverse norm. IP graphs are
+ * built with Euclidean distance on augmented rows (see {@code GraphSupport.rows}); ranking by the raw dot product here
+ * gives the same order, which is all a graph walk compares.
  */
 final class ArrayScoreFunction implements ScoreFunction.ExactScoreFunction {
   private static final VectorUtilSupport VU = VectorizationProvider.getInstance().getVectorUtilSupport();

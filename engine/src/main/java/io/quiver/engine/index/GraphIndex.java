@@ -50,7 +50,8 @@ final class GraphIndex implements VectorIndex {
     MappedSlice slice = new MappedSlice(file, header.headerLength() + s.offset, s.length);
     try {
       OnDiskGraphIndex graph = OnDiskGraphIndex.load(slice);
-      if (graph.size(0) != header.count() || graph.getDimension() != header.dimension()) {
+      if (graph.size(0) != header.count()
+          || graph.getDimension() != GraphSupport.graphDimension(metric, header.dimension())) {
         throw new CorruptIndexException(file, "graph holds " + graph.size(0) + " nodes of dimension "
             + graph.getDimension() + ", header says " + header.count() + " of " + header.dimension());
       }
@@ -67,12 +68,12 @@ final class GraphIndex implements VectorIndex {
     if (count == 0) {
       return SearchResult.empty();
     }
-    if (graph == null || GraphSupport.exactForFilter(accept, count, k, opts)) {
+    int width = Math.min(opts.effectiveWidth(k), Math.max(k, count));
+    if (graph == null || GraphSupport.exactForFilter(accept, count, k, width, opts)) {
       return ExactSearch.search(query, k, count, metric, rows, accept);
     }
     float[] q = metric == MetricType.COSINE ? Queries.normalized(query, 0, dim) : query;
     var score = new ArrayScoreFunction(metric, GraphSupport.VTS.createFloatVector(q), all, dim, inverseNorms);
-    int width = Math.min(opts.effectiveWidth(k), Math.max(k, count));
     GraphSearcher searcher = searchers.acquire();
     io.github.jbellis.jvector.graph.SearchResult r;
     try {

@@ -48,9 +48,10 @@ public final class GraphIndexFactory implements VectorIndexFactory {
         var rows = GraphSupport.rows(vectors, metric);
         graphFile = Files.createTempFile("quiver-graph-", ".jv");
         ForkJoinPool pool = new ForkJoinPool(GraphSupport.threads(params));
-        try (GraphIndexBuilder builder = GraphSupport.build(rows, dim, Queries.similarity(metric), params, pool,
+        int gdim = GraphSupport.graphDimension(metric, dim);
+        try (GraphIndexBuilder builder = GraphSupport.build(rows, gdim, Queries.similarity(metric), params, pool,
             progress)) {
-          GraphSupport.write(builder.getGraph(), rows, new SeparatedVectors(dim, 0L), graphFile);
+          GraphSupport.write(builder.getGraph(), rows, new SeparatedVectors(gdim, 0L), graphFile);
         } finally {
           pool.shutdownNow();
         }

@@ -20,7 +20,6 @@ final class GraphPqIndex implements VectorIndex {
   private final int dim;
   private final int count;
   private final float rerankFactor;
-  @Nullable private final VectorValues vectors;
   @Nullable private final ExactSearch.RowDistance residentRows;
   @Nullable private final MappedSlice slice;
   @Nullable private final OnDiskGraphIndex graph;
@@ -36,7 +35,6 @@ final class GraphPqIndex implements VectorIndex {
     this.dim = dim;
     this.count = count;
     this.rerankFactor = rerankFactor;
-    this.vectors = vectors;
     this.residentRows = vectors == null ? null : ExactSearch.over(vectors, metric);
     this.slice = slice;
     this.graph = graph;
@@ -67,7 +65,8 @@ final class GraphPqIndex implements VectorIndex {
     MappedSlice slice = new MappedSlice(file, h.headerLength() + gs.offset, gs.length);
     try {
       OnDiskGraphIndex graph = OnDiskGraphIndex.load(slice);
-      if (graph.size(0) != h.count() || pq.count() != h.count()) {
+      if (graph.size(0) != h.count() || pq.count() != h.count()
+          || graph.getDimension() != GraphSupport.graphDimension(metric, h.dimension())) {
         throw new CorruptIndexException(file, "graph holds " + graph.size(0) + " nodes and PQ " + pq.count()
             + " codes, header says " + h.count());
       }
@@ -78,7 +77,10 @@ final class GraphPqIndex implements VectorIndex {
     }
   }
 
-  /** Rows read from the inline vectors of the file, through {@code view} (stored unit length for COSINE). */
+  /**
+   * Rows read from the inline vectors of the file, through {@code view}: unit length for COSINE (same cosine), with a
+   * trailing augmentation coordinate for IP (ignored: only the first {@code dim} enter the distance).
+   */
   private ExactSearch.RowDistance fileRows(OnDiskGraphIndex.View view) {
     float[] buf = new float[dim];
     return (q, ord) -> {
@@ -100,13 +102,12 @@ final class GraphPqIndex implements VectorIndex {
     try {
       OnDiskGraphIndex.View view = (OnDiskGraphIndex.View) searcher.getView();
       ExactSearch.RowDistance rows = residentRows != null ? residentRows : fileRows(view);
-      if (GraphSupport.exactForFilter(accept, count, k, opts)) {
-        return ExactSearch.search(query, k, count, metric, rows, accept);
-      }
-      float[] q = metric == MetricType.COSINE ? Queries.normalized(query, 0, dim) : query;
-      VectorFloat<?> qv = GraphSupport.VTS.createFloatVector(q);
       float factor = opts.rerankFactor() > 0 ? opts.rerankFactor() : rerankFactor;
       int rerankK = (int) Math.min(Math.max(count, k), Math.max(opts.effectiveWidth(k), Math.ceil(k * factor)));
+      if (GraphSupport.exactForFilter(accept, count, k, rerankK, opts)) {
+        return ExactSearch.search(query, k, count, metric, rows, accept);
+      }
+      VectorFloat<?> qv = GraphSupport.VTS.createFloatVector(GraphSupport.graphQuery(query, metric));
       var ssp = new DefaultSearchScoreProvider(pq.precomputedScoreFunctionFor(qv, vsf), view.rerankerFor(qv, vsf));
       var r = searcher.search(ssp, k, rerankK, 0f, 0f, accept == null ? Bits.ALL : accept);
       SearchResult result = GraphSupport.exactResult(r, query, metric, rows, k);

@@ -89,18 +89,19 @@ public final class GraphPqIndexFactory implements VectorIndexFactory {
         pqFile = Files.createTempFile("quiver-pq-", ".jv");
         ForkJoinPool pool = new ForkJoinPool(GraphSupport.threads(params));
         try {
-          var ravv = new ListRandomAccessVectorValues(rows, dim);
+          int gdim = GraphSupport.graphDimension(metric, dim);
+          var ravv = new ListRandomAccessVectorValues(rows, gdim);
           progress.progress("pq", 0, n);
-          // center only for L2: jvector's advice, centering hurts dot-product quantization
-          ProductQuantization pq = ProductQuantization.compute(ravv, m, Math.min(256, n), metric == MetricType.L2,
+          // center for Euclidean (L2, augmented IP), not for COSINE's dot product: jvector's advice
+          ProductQuantization pq = ProductQuantization.compute(ravv, m, Math.min(256, n), metric != MetricType.COSINE,
               KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
           var codes = pq.encodeAll(ravv, pool);
           try (var w = new BufferedRandomAccessWriter(pqFile)) {
             codes.write(w);
           }
           progress.progress("pq", n, n);
-          try (GraphIndexBuilder builder = GraphSupport.build(rows, dim, vsf, params, pool, progress)) {
-            GraphSupport.write(builder.getGraph(), rows, new InlineVectors(dim), graphFile);
+          try (GraphIndexBuilder builder = GraphSupport.build(rows, gdim, vsf, params, pool, progress)) {
+            GraphSupport.write(builder.getGraph(), rows, new InlineVectors(gdim), graphFile);
           }
         } finally {
           pool.shutdownNow();

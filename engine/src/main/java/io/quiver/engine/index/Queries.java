@@ -33,16 +33,12 @@ final class Queries {
     }
   }
 
-  /** The jvector similarity an index of {@code metric} is built and searched with (COSINE on normalized vectors). */
+  /**
+   * The jvector similarity a graph of {@code metric} is built and searched with: EUCLIDEAN for L2, and for IP too (on
+   * vectors augmented by {@link GraphSupport#rows}); DOT_PRODUCT of unit vectors for COSINE.
+   */
   static VectorSimilarityFunction similarity(MetricType metric) {
-    switch (metric) {
-      case L2:
-        return VectorSimilarityFunction.EUCLIDEAN;
-      case IP:
-        return VectorSimilarityFunction.DOT_PRODUCT;
-      default:
-        return VectorSimilarityFunction.DOT_PRODUCT;
-    }
+    return metric == MetricType.COSINE ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.EUCLIDEAN;
   }
 
   /** {@code v} scaled to unit length (a zero vector stays zero), as a new array. */

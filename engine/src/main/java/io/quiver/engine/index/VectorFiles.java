@@ -22,7 +22,52 @@ public final class VectorFiles {
   private VectorFiles() {
   }
 
-  /** Every vector of an {@code .fvecs} file. */
+  /**
+   * The folder holding the data sets ({@code sift5k/}, {@code mnist10k/}): the system property
+   * {@code quiver.datasets}, else the first {@code datasets/} (the repository's gzipped copies) or
+   * {@code shared/datasets} found walking up from the working directory. Fails, never guesses.
+   */
+  public static Path datasets() {
+    String prop = System.getProperty("quiver.datasets");
+    if (prop != null && !prop.isBlank()) {
+      Path p = Path.of(prop).toAbsolutePath();
+      if (!Files.isDirectory(p.resolve("sift5k"))) {
+        throw new IllegalStateException("-Dquiver.datasets=" + prop + " has no sift5k/ folder");
+      }
+      return p;
+    }
+    Path start = Path.of("").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      for (Path candidate : new Path[] {dir.resolve("datasets"), dir.resolve("shared/datasets")}) {
+        if (Files.isDirectory(candidate.resolve("sift5k"))) {
+          return candidate.normalize();
+        }
+      }
+    }
+    throw new IllegalStateException("No datasets/ folder (with sift5k/) found walking up from " + start
+        + "; pass -Dquiver.datasets=/path/to/datasets");
+  }
+
+  /**
+   * {@code file} itself, or, when it ends in {@code .gz} or only {@code file.gz} exists, a decompressed temporary copy
+   * (deleted when the JVM exits).
+   */
+  static Path plain(Path file) throws IOException {
+    Path gz = file.getFileName().toString().endsWith(".gz") ? file
+        : (!Files.exists(file) && Files.exists(file.resolveSibling(file.getFileName() + ".gz")))
+            ? file.resolveSibling(file.getFileName() + ".gz") : null;
+    if (gz == null) {
+      return file;
+    }
+    Path tmp = Files.createTempFile("quiver-vectors-", ".bin");
+    tmp.toFile().deleteOnExit();
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz), 1 << 16)) {
+      Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return tmp;
+  }
+
+  /** Every vector of an {@code .fvecs} file ({@code .fvecs.gz} read transparently). */
   public static VectorValues readFvecs(Path file) throws IOException {
     return readFvecs(file, Integer.MAX_VALUE);
   }
@@ -31,7 +76,12 @@ public final class VectorFiles {
   public static VectorValues readFvecs(Path file, int maxRows) throws IOException {
     try (Records r = new Records(file)) {
       int dim = r.peekDimension();
-      long rows = Math.min(maxRows, r.size / (Integer.BYTES + (long) dim * Float.BYTES));
+      long record = Integer.BYTES + (long) dim * Float.BYTES;
+      if (r.size % record != 0 && r.size / record < maxRows) {
+        throw new IOException(file + ": " + r.size + " bytes is not a whole number of " + dim
+            + "-dimensional records (truncated?)");
+      }
+      long rows = Math.min(maxRows, r.size / record);
       if ((long) dim * rows > Integer.MAX_VALUE - 8) {
         throw new IOException(file + ": " + rows + " x " + dim + " floats do not fit one array; read fewer rows");
       }
@@ -141,7 +191,7 @@ public final class VectorFiles {
 
     Records(Path file) throws IOException {
       this.file = file;
-      this.ch = FileChannel.open(file, StandardOpenOption.READ);
+      this.ch = FileChannel.open(plain(file), StandardOpenOption.READ);
       this.size = ch.size();
       window.limit(0);
     }

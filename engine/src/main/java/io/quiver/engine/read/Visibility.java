@@ -48,6 +48,11 @@ public final class Visibility {
       return latest.size();
     }
 
+    /** The deleted keys. */
+    public java.util.Set<Object> keys() {
+      return java.util.Collections.unmodifiableSet(latest.keySet());
+    }
+
     long[] get(Object pk) {
       return latest.get(pk);
     }

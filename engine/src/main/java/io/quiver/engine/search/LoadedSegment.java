@@ -25,12 +25,29 @@ public final class LoadedSegment implements AutoCloseable, Visibility.Rows {
   private final Map<String, VectorValues> vectors = new HashMap<>();
   private volatile RoaringBitmap hidden = new RoaringBitmap();
   private volatile RoaringBitmap live;
+  private final boolean owner;
 
   public LoadedSegment(SegmentEntry entry, SegmentData data, Map<String, VectorIndex> indexes) {
+    this(entry, data, indexes, true);
+  }
+
+  private LoadedSegment(SegmentEntry entry, SegmentData data, Map<String, VectorIndex> indexes, boolean owner) {
     this.entry = entry;
     this.data = data;
     this.indexes = new HashMap<>(indexes);
     this.live = all(data.rowCount());
+    this.owner = owner;
+  }
+
+  /**
+   * A view of this segment with another hidden set: it shares data and indexes (so a new snapshot, e.g. with WAL tail
+   * rows on top, never disturbs readers of the current one) and does not own them: closing a view frees nothing.
+   */
+  public LoadedSegment view(RoaringBitmap hiddenRows) {
+    LoadedSegment v = new LoadedSegment(entry, data, indexes, false);
+    v.vectors.putAll(vectors);
+    v.hide(hiddenRows);
+    return v;
   }
 
   private static RoaringBitmap all(int n) {
@@ -114,6 +131,9 @@ public final class LoadedSegment implements AutoCloseable, Visibility.Rows {
 
   @Override
   public void close() {
+    if (!owner) {
+      return;
+    }
     for (VectorIndex i : indexes.values()) {
       try {
         i.close();

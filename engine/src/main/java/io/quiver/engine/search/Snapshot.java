@@ -63,6 +63,44 @@ public final class Snapshot implements AutoCloseable {
     return n;
   }
 
+  /**
+   * This snapshot with WAL tail rows on top: {@code tail} are in-memory segments of rows not sealed yet (their rows'
+   * order is {@link io.quiver.engine.read.RowOrder#TAIL}, after every commit) and {@code tailDeletes} the deletes read
+   * from the tail. The row order rule applies across both: a tail upsert or delete hides the sealed rows of its key,
+   * a later tail row hides an earlier one. Cost: one pass over the tail, not over the sealed rows (their key index is
+   * built once per snapshot).
+   *
+   * <p>The result shares this snapshot's segments and the tail's data through views; closing it frees nothing, so
+   * the caller keeps owning both.
+   */
+  public Snapshot withTail(List<LoadedSegment> tail, io.quiver.engine.read.Visibility.Deletes tailDeletes) {
+    List<RoaringBitmap> tailHidden = io.quiver.engine.read.Visibility.hidden(tail, tailDeletes);
+    Map<Integer, RoaringBitmap> changed = new HashMap<>();
+    Map<Object, long[]> loc = locations();
+    java.util.function.Consumer<Object> hideSealed = pk -> {
+      long[] l = loc.get(pk);
+      if (l != null) {
+        changed.computeIfAbsent((int) l[0], i -> segments.get(i).hidden().clone()).add((int) l[1]);
+      }
+    };
+    for (LoadedSegment t : tail) {
+      for (int i = 0; i < t.size(); i++) {
+        hideSealed.accept(t.pk(i));
+      }
+    }
+    tailDeletes.keys().forEach(hideSealed);
+    List<LoadedSegment> views = new ArrayList<>(segments.size() + tail.size());
+    for (int i = 0; i < segments.size(); i++) {
+      LoadedSegment s = segments.get(i);
+      RoaringBitmap h = changed.get(i);
+      views.add(s.view(h == null ? s.hidden() : h));
+    }
+    for (int i = 0; i < tail.size(); i++) {
+      views.add(tail.get(i).view(tailHidden.get(i)));
+    }
+    return new Snapshot(manifest, views, pool);
+  }
+
   /** Top {@code k} (after {@code offset}) hits, best first, with the output fields asked for. */
   public List<Hit> search(SearchRequest req) {
     FieldSchema field = req.validate(schema());

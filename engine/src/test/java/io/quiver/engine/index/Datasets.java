@@ -23,24 +23,7 @@ final class Datasets {
    * Fails, never skips: the recall tests are the point.
    */
   static Path root() {
-    String prop = System.getProperty("quiver.datasets");
-    if (prop != null && !prop.isBlank()) {
-      Path p = Paths.get(prop).toAbsolutePath();
-      if (!Files.isDirectory(p.resolve("sift5k"))) {
-        throw new IllegalStateException("-Dquiver.datasets=" + prop + " has no sift5k/ folder");
-      }
-      return p;
-    }
-    Path start = Paths.get("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      for (Path candidate : new Path[] {dir.resolve("shared/datasets"), dir.resolve("../shared/datasets")}) {
-        if (Files.isDirectory(candidate.resolve("sift5k"))) {
-          return candidate.normalize();
-        }
-      }
-    }
-    throw new IllegalStateException("No shared/datasets folder (with sift5k/) found walking up from " + start
-        + "; pass -Dquiver.datasets=/path/to/shared/datasets");
+    return VectorFiles.datasets();
   }
 
   static VectorValues base(String set) throws IOException {
@@ -59,6 +42,7 @@ final class Datasets {
   static VectorIndex buildAndOpen(String kind, Map<String, String> params, VectorValues base, MetricType metric,
       Path dir) throws IOException {
     VectorIndexFactory f = VectorIndexes.factory(kind);
+    Files.createDirectories(dir);
     Path file = dir.resolve(IndexFiles.fileName("v", kind));
     try (OutputStream out = Files.newOutputStream(file)) {
       f.build(base, metric, f.validate(params), out, ProgressListener.NONE);

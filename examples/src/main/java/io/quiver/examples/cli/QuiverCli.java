@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
     description = "Quiver: a vector database built from Kafka, Flink, Spark and object storage.",
-    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CollectionsCommand.class, VersionsCommand.class, ServeCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class QuiverCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -38,7 +39,13 @@ public final class QuiverCli implements Callable<Integer> {
     });
     cli.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println("quiver: " + ex.getMessage());
+      String message = ex.getMessage();
+      // A misspelt option also leaves a required one "missing": name the misspelling, which is the cause.
+      CommandLine.ParseResult parsed = c.getParseResult();
+      if (ex instanceof CommandLine.MissingParameterException && parsed != null && !parsed.unmatched().isEmpty()) {
+        message = "Unknown option: '" + parsed.unmatched().get(0) + "'";
+      }
+      c.getErr().println("quiver: " + message);
       c.getErr().println(c.getHelp().fullSynopsis().trim());
       return 2;
     });

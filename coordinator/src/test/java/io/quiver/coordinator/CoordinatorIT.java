@@ -1,0 +1,139 @@
+package io.quiver.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quiver.embedded.EmbeddedZooKeeper;
+import io.quiver.embedded.EmbeddedZooKeeperCluster;
+import io.quiver.engine.catalog.CommitMessage;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.MetricType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Election, failover, assignment and the ZooKeeper pointer store on a 3-server ZooKeeper ensemble. */
+class CoordinatorIT {
+  static EmbeddedZooKeeperCluster ensemble;
+  @TempDir static Path warehouse;
+
+  @BeforeAll
+  static void start() {
+    ensemble = EmbeddedZooKeeper.startCluster(3);
+  }
+
+  @AfterAll
+  static void stop() {
+    ensemble.close();
+  }
+
+  private static ZkCluster connect(String ns) {
+    return ZkCluster.connect(ensemble.connectString(), ns, 4_000, 10_000, warehouse.toUri().toString(), Map.of());
+  }
+
+  private static final CollectionSchema SCHEMA = CollectionSchema.builder().int64PrimaryKey("id", false)
+      .vector("v", 4, MetricType.L2).build();
+
+  @Test
+  void racingCommittersSerializeThroughTheZnodeVersion() throws Exception {
+    try (ZkCluster a = connect("ptr"); ZkCluster b = connect("ptr")) {
+      a.catalog().create("race", SCHEMA, 8, Map.of(), Map.of());
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> fs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ZkCluster c = i % 2 == 0 ? a : b;
+        int n = i;
+        fs.add(pool.submit(() -> {
+          go.await();
+          return c.catalog().committer("race").commit(CommitMessage.builder("stream").covers(n, 0, 9).build());
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : fs) {
+        f.get();
+      }
+      pool.shutdown();
+      assertThat(b.catalog().current("race").version()).as("one version per commit").isEqualTo(9);
+      a.drop("race");
+      assertThat(b.catalog().exists("race")).isFalse();
+    }
+  }
+
+  @Test
+  void leaderFailoverKeepsTheAssignment() throws Exception {
+    List<ZkCluster> clients = new ArrayList<>();
+    List<Coordinator> coords = new ArrayList<>();
+    List<PersistentNode> regs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        ZkCluster c = connect("failover");
+        clients.add(c);
+        regs.add(NodeRegistry.register(c.zk(), new NodeInfo("n" + i, "127.0.0.1:1", "127.0.0.1:2", 1L << 30, 0)));
+        Coordinator co = new Coordinator(c, "n" + i, 2);
+        co.start();
+        coords.add(co);
+      }
+      clients.get(0).catalog().create("docs", SCHEMA, 4, Map.of(), Map.of());
+      clients.get(0).setLoaded("docs", true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> clients.get(1).assignment().collections()
+          .getOrDefault("docs", Map.of()).size() == 4);
+      Assignment before = clients.get(1).assignment();
+      int leader = -1;
+      for (int i = 0; i < 3; i++) {
+        if (coords.get(i).isLeader()) {
+          leader = i;
+        }
+      }
+      assertThat(leader).as("one leader").isGreaterThanOrEqualTo(0);
+      long t0 = System.nanoTime();
+      coords.get(leader).close();
+      regs.get(leader).close();
+      clients.get(leader).close();
+      int dead = leader;
+      await().atMost(Duration.ofSeconds(5)).until(() -> {
+        for (int i = 0; i < 3; i++) {
+          if (i != dead && coords.get(i).isLeader()) {
+            return true;
+          }
+        }
+        return false;
+      });
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(tookMs).as("new leader within 5 s").isLessThan(5_000);
+      ZkCluster survivor = clients.get(dead == 0 ? 1 : 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        Assignment a = survivor.assignment();
+        for (int s = 0; s < 4; s++) {
+          List<String> o = a.owners("docs", s);
+          if (o.size() != 2 || o.contains("n" + dead)) {
+            return false;
+          }
+        }
+        return true;
+      });
+      assertThat(survivor.assignment().epoch()).isGreaterThan(before.epoch());
+    } finally {
+      coords.forEach(Coordinator::close);
+      regs.forEach(r -> {
+        try {
+          r.close();
+        } catch (Exception ignored) {
+          // closed already
+        }
+      });
+      clients.forEach(ZkCluster::close);
+    }
+  }
+}

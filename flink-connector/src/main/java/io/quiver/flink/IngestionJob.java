@@ -1,0 +1,130 @@
+package io.quiver.flink;
+
+import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.catalog.Manifest;
+import io.quiver.flink.ingest.DeadLetter;
+import io.quiver.flink.ingest.DeadLetterSerializer;
+import io.quiver.flink.ingest.ManifestSink;
+import io.quiver.flink.ingest.SealedPiece;
+import io.quiver.flink.ingest.SegmentBuilder;
+import io.quiver.flink.ingest.WalEnvelope;
+import io.quiver.flink.ingest.WalEnvelopeDeserializer;
+import io.quiver.wal.WalTopics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The streaming ingestion job of one collection: Kafka WAL → growing segments in keyed state → sealed segment files
+ * → one manifest commit per completed checkpoint (exactly once), poison records to the DLQ topic.
+ *
+ * <pre>
+ * KafkaSource(quiver.&lt;c&gt;.wal, from the manifest's committed offsets + 1)
+ *   → keyBy(shard) → SegmentBuilder (seal on rows / bytes / age, files written before the barrier)
+ *       → ManifestSink (parallelism 1; Sink V2 committer commits after the checkpoint completes)
+ *       → side output: dead letters → KafkaSink(quiver.&lt;c&gt;.dlq, at least once)
+ * </pre>
+ *
+ * <p>Run it with {@code flink run} ({@link #main}), or on a local MiniCluster with {@link #start}. Checkpointing
+ * must be on: nothing is committed without it.
+ */
+public final class IngestionJob {
+  private IngestionJob() {}
+
+  /**
+   * Adds the ingestion pipeline to {@code env}. Creates the WAL and DLQ topics when missing. Operator uids are
+   * stable, so savepoints survive upgrades of the job.
+   */
+  public static void build(StreamExecutionEnvironment env, IngestionOptions options) {
+    Manifest m = Catalog.open(options.warehouse(), options.hadoopProperties()).current(options.collection());
+    Map<String, Object> kafka = new HashMap<>(options.kafkaProperties());
+    kafka.put("bootstrap.servers", options.bootstrapServers());
+    WalTopics.ensureTopics(kafka, options.collection(), m.shards());
+    String wal = WalTopics.walTopic(options.collection());
+    Map<TopicPartition, Long> start = new HashMap<>();
+    m.committedOffsets().forEach((shard, offset) -> start.put(new TopicPartition(wal, shard), offset + 1));
+
+    Configuration noKryo = new Configuration();
+    noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+    env.configure(noKryo);
+
+    KafkaSource<WalEnvelope> source = KafkaSource.<WalEnvelope>builder()
+        .setBootstrapServers(options.bootstrapServers())
+        .setTopics(wal)
+        .setGroupId("quiver-ingest-" + options.collection())
+        .setStartingOffsets(OffsetsInitializer.offsets(start, OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new WalEnvelopeDeserializer())
+        .setProperties(asProperties(options.kafkaProperties()))
+        .build();
+    SingleOutputStreamOperator<SealedPiece> pieces = env
+        .fromSource(source, WatermarkStrategy.noWatermarks(), "quiver-wal-" + options.collection())
+        .uid("quiver-wal-source")
+        .keyBy((WalEnvelope e) -> e.shard, Types.INT)
+        .process(new SegmentBuilder(options), TypeInformation.of(SealedPiece.class))
+        .uid("quiver-segment-builder")
+        .name("segment-builder");
+    pieces.sinkTo(new ManifestSink(options))
+        .setParallelism(1)
+        .uid("quiver-manifest-sink")
+        .name("manifest-commit");
+    KafkaSink<DeadLetter> dlq = KafkaSink.<DeadLetter>builder()
+        .setBootstrapServers(options.bootstrapServers())
+        .setKafkaProducerConfig(asProperties(options.kafkaProperties()))
+        .setRecordSerializer(new DeadLetterSerializer(WalTopics.dlqTopic(options.collection())))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+    pieces.getSideOutput(SegmentBuilder.DEAD_LETTERS).sinkTo(dlq).uid("quiver-dlq-sink").name("dead-letters");
+  }
+
+  /**
+   * Starts the job on a local MiniCluster in this JVM (quickstart, benchmarks) and returns at once.
+   *
+   * @param flinkConf extra Flink configuration (restart strategy, state backend, savepoint to restore ...)
+   */
+  public static JobClient start(IngestionOptions options, int parallelism, Duration checkpointInterval,
+      Configuration flinkConf) throws Exception {
+    Configuration conf = new Configuration(flinkConf);
+    conf.setString("rest.bind-address", "127.0.0.1");
+    conf.setString("rest.address", "127.0.0.1");
+    conf.setString("taskmanager.host", "127.0.0.1");
+    conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    build(env, options);
+    return env.executeAsync("quiver-ingest-" + options.collection());
+  }
+
+  /**
+   * {@code flink run quiver-flink-connector-*-job.jar --warehouse s3a://b/w --bootstrap-servers host:9092
+   * --collection docs [--checkpoint-interval 10s] [--seal-rows N] [--seal-bytes N] [--seal-age 30s]
+   * [--hadoop.fs.s3a.endpoint=... ] [--kafka.security.protocol=...]}.
+   */
+  public static void main(String[] args) throws Exception {
+    JobArgs a = JobArgs.parse(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.enableCheckpointing(a.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    build(env, a.options());
+    env.execute("quiver-ingest-" + a.options().collection());
+  }
+
+  private static java.util.Properties asProperties(Map<String, String> map) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(map);
+    return p;
+  }
+}

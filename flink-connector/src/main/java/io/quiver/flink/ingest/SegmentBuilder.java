@@ -1,0 +1,164 @@
+package io.quiver.flink.ingest;
+
+import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.catalog.Manifest;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.DataType;
+import io.quiver.engine.wal.Sharding;
+import io.quiver.engine.wal.WalCodec;
+import io.quiver.engine.wal.WalDecodeException;
+import io.quiver.engine.wal.WalOp;
+import io.quiver.engine.wal.WalRecord;
+import io.quiver.flink.FailurePoints;
+import io.quiver.flink.IngestionOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The growing segment of each shard (key = shard), in keyed state shaped for RocksDB: a {@link MapState} from primary
+ * key to its latest operation ({@link GrowingEntry}; last write wins by offset, deletes kept as tombstones with their
+ * offset) and a small {@link ShardProgress}. Seals when the open range reaches {@code sealRows} records or
+ * {@code sealBytes} bytes, or when its age timer fires: writes the segment and delete files ({@link Sealer}) and
+ * emits a {@link SealedPiece} for the committer — all before the next checkpoint barrier passes, so a checkpoint
+ * holds either the growing entries or the piece, never neither.
+ *
+ * <p>Records that cannot be decoded, do not match the schema, or whose key is not their primary key's bytes go to
+ * {@link #DEAD_LETTERS} and still count as consumed. Records below the shard's sealed range (a replay of what a
+ * manifest already covers) are skipped.
+ */
+public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvelope, SealedPiece> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentBuilder.class);
+
+  /** Side output of poison records. */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("quiver-dead-letters", TypeInformation.of(DeadLetter.class));
+
+  private final IngestionOptions options;
+
+  private transient CollectionSchema schema;
+  private transient WalCodec codec;
+  private transient Sealer sealer;
+  private transient Map<Integer, Long> committed;
+  private transient ValueState<ShardProgress> progress;
+  private transient MapState<Object, GrowingEntry> growing;
+  private transient Counter recordsIn;
+  private transient Counter deadLetters;
+  private transient Counter seals;
+
+  public SegmentBuilder(IngestionOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void open(OpenContext openContext) {
+    Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
+    Manifest m = catalog.current(options.collection());
+    schema = m.schema();
+    codec = new WalCodec(schema, m.previousSchemas());
+    committed = m.committedOffsets();
+    sealer = new Sealer(options.collection(), catalog.conf(), catalog.collectionDir(options.collection()), schema,
+        m.indexSpecs(), options.indexer());
+    TypeInformation pkType = schema.primaryKey().type() == DataType.INT64 ? Types.LONG : Types.STRING;
+    growing = getRuntimeContext().getMapState(new MapStateDescriptor<Object, GrowingEntry>("growing", pkType,
+        TypeInformation.of(GrowingEntry.class)));
+    progress = getRuntimeContext().getState(new ValueStateDescriptor<>("progress",
+        TypeInformation.of(ShardProgress.class)));
+    recordsIn = getRuntimeContext().getMetricGroup().counter("quiverRecordsIn");
+    deadLetters = getRuntimeContext().getMetricGroup().counter("quiverDeadLetters");
+    seals = getRuntimeContext().getMetricGroup().counter("quiverSeals");
+  }
+
+  @Override
+  public void processElement(WalEnvelope e, Context ctx, Collector<SealedPiece> out) throws Exception {
+    FailurePoints.check(FailurePoints.RECORD);
+    ShardProgress p = progress.value();
+    if (p == null) {
+      p = new ShardProgress(committed.getOrDefault(e.shard, -1L) + 1);
+    }
+    if (e.offset < p.nextOffset) {
+      return; // already sealed (and committed or about to be): a replay from an older position
+    }
+    if (!p.isOpen()) {
+      p.timer = ctx.timerService().currentProcessingTime() + options.sealAgeMillis();
+      ctx.timerService().registerProcessingTimeTimer(p.timer);
+    }
+    p.lastConsumed = e.offset;
+    p.records++;
+    p.bytes += e.value == null ? 0 : e.value.length;
+    recordsIn.inc();
+    WalRecord r = decode(e, ctx);
+    if (r != null) {
+      growing.put(r.pk(), new GrowingEntry(e.offset, r.op() == WalOp.DELETE ? null : e.value));
+    }
+    if (p.records >= options.sealRows() || p.bytes >= options.sealBytes()) {
+      seal(p, e.shard, ctx, out);
+    }
+    progress.update(p);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SealedPiece> out) throws Exception {
+    ShardProgress p = progress.value();
+    if (p != null && p.timer == timestamp && p.isOpen()) {
+      seal(p, ctx.getCurrentKey(), ctx, out);
+      progress.update(p);
+    }
+  }
+
+  private WalRecord decode(WalEnvelope e, Context ctx) {
+    String error;
+    try {
+      WalRecord r = codec.decode(e.value);
+      if (r.schemaVersion() != schema.version()) {
+        error = "schema version " + r.schemaVersion() + " is not the collection's current version "
+            + schema.version() + "; the ingestion job does not convert rows between schema versions yet";
+      } else if (e.key == null || !Arrays.equals(e.key, Sharding.keyBytes(r.pk()))) {
+        error = "the record key is not the primary key's bytes (pk " + r.pk() + "), so its shard may be wrong";
+      } else {
+        return r;
+      }
+    } catch (WalDecodeException ex) {
+      error = ex.getMessage();
+    }
+    deadLetters.inc();
+    LOG.warn("Dead letter from shard {} offset {}: {}", e.shard, e.offset, error);
+    ctx.output(DEAD_LETTERS, new DeadLetter(e, error));
+    return null;
+  }
+
+  private void seal(ShardProgress p, int shard, Context ctx, Collector<SealedPiece> out) throws Exception {
+    List<Sealer.Entry> entries = new ArrayList<>();
+    for (Map.Entry<Object, GrowingEntry> en : growing.entries()) {
+      entries.add(new Sealer.Entry(en.getKey(), en.getValue()));
+    }
+    SealedPiece piece = sealer.seal(shard, p.nextOffset, p.lastConsumed, entries);
+    out.collect(piece);
+    seals.inc();
+    LOG.debug("Sealed {} ({} entries)", piece, entries.size());
+    growing.clear();
+    if (p.timer >= 0) {
+      ctx.timerService().deleteProcessingTimeTimer(p.timer);
+    }
+    p.nextOffset = p.lastConsumed + 1;
+    p.records = 0;
+    p.bytes = 0;
+    p.timer = -1;
+  }
+}

@@ -1,0 +1,62 @@
+package io.quiver.serving.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Prometheus metrics of a serving node: query latency histograms by kind, segment cache hits and misses, tail lag
+ * per shard; served on {@code /metrics} by {@link #serve}. Registered once per JVM (several nodes in one test JVM
+ * share them, distinguished by the {@code node} label where it matters).
+ */
+public final class ServingMetrics {
+  private static final Histogram LATENCY = Histogram.builder().name("quiver_query_latency_seconds")
+      .help("Latency of Milvus API reads at the proxy, by kind").labelNames("kind")
+      .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
+      .register();
+  private static final Counter WRITES = Counter.builder().name("quiver_writes_total")
+      .help("Rows written to the WAL through the Milvus API, by operation").labelNames("op").register();
+
+  private ServingMetrics() {}
+
+  public static void observeQuery(String kind, long startNanos) {
+    LATENCY.labelValues(kind).observe((System.nanoTime() - startNanos) / 1e9);
+  }
+
+  public static void countWrites(String op, long rows) {
+    WRITES.labelValues(op).inc(rows);
+  }
+
+  /**
+   * Registers the node gauges (cache hit ratio and bytes, tail lag per shard) backed by suppliers.
+   *
+   * @param lag collection/shard → offsets not yet read by the tail
+   */
+  public static synchronized void registerNode(String node, Supplier<Double> cacheHitRatio,
+      Supplier<Long> cacheBytes, Supplier<Map<String, Long>> lag) {
+    String suffix = node.replaceAll("[^A-Za-z0-9_]", "_");
+    GaugeWithCallback.builder().name("quiver_cache_hit_ratio_" + suffix)
+        .help("Segment cache hit ratio of node " + node).callback(cb -> cb.call(cacheHitRatio.get())).register();
+    GaugeWithCallback.builder().name("quiver_cache_bytes_" + suffix)
+        .help("Bytes in the segment cache of node " + node).callback(cb -> cb.call(cacheBytes.get())).register();
+    GaugeWithCallback.builder().name("quiver_tail_lag_" + suffix)
+        .help("WAL offsets not yet read by the tail, per collection/shard, node " + node).labelNames("shard")
+        .callback(cb -> lag.get().forEach((k, v) -> cb.call(v, k))).register();
+  }
+
+  /** Serves {@code /metrics} on 127.0.0.1:{@code port} (0 = a free port); close the server to stop. */
+  public static HTTPServer serve(int port) {
+    try {
+      return HTTPServer.builder().hostname("127.0.0.1").port(port).registry(PrometheusRegistry.defaultRegistry)
+          .buildAndStart();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the metrics endpoint on port " + port, e);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.quiver.serving.node;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.engine.index.SearchOptions;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.FieldSchema;
+import io.quiver.engine.search.Predicates;
+import io.quiver.engine.search.SearchRequest;
+import io.quiver.engine.search.SegmentFilter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.annotation.Nullable;
+
+/**
+ * The JSON bodies of Quiver's internal node requests, and the conversion of values that travel as JSON (vectors as
+ * arrays, JSON fields as text) back to the engine's Java types. One place, used by the proxy (encode) and the node
+ * (decode).
+ *
+ * <p>Search body: {@code {field, vector, k, offset, filter, params, output, ef, radius, rangeFilter, groupBy,
+ * groupSize}}; query body: {@code {filter, params, output, limit, offset}}; get body: {@code {pks, output}}.
+ */
+public final class NodeRequests {
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private NodeRequests() {}
+
+  /** A search, as the proxy describes it. */
+  public record Search(String field, float[] vector, int k, int offset, @Nullable String filter,
+      Map<String, Object> params, List<String> output, @Nullable Integer ef, @Nullable Float radius,
+      @Nullable Float rangeFilter, @Nullable String groupBy, int groupSize) {
+
+    /** The engine request, the filter bound against {@code schema}. */
+    public SearchRequest toEngine(CollectionSchema schema) {
+      SegmentFilter f = Predicates.parse(filter, schema, params);
+      SearchRequest.Builder b = SearchRequest.builder(field, vector).k(k).offset(offset).filter(f).outputFields(output)
+          .range(radius, rangeFilter).groupBy(groupBy, groupSize);
+      if (ef != null) {
+        b.options(SearchOptions.width(ef));
+      }
+      return b.build();
+    }
+  }
+
+  /** A query (filter → rows ordered by primary key) or a count. */
+  public record Query(@Nullable String filter, Map<String, Object> params, List<String> output, long limit,
+      long offset) {
+    public SegmentFilter filter(CollectionSchema schema) {
+      return Predicates.parse(filter, schema, params);
+    }
+  }
+
+  public static String encode(Object body) {
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot encode a node request: " + e.getMessage(), e);
+    }
+  }
+
+  public static <T> T decode(String body, Class<T> type) {
+    try {
+      return JSON.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("Bad node request body: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** A row or hit's fields as JSON (vectors as arrays). */
+  public static String fieldsJson(Map<String, Object> fields) {
+    return encode(fields);
+  }
+
+  /** Fields decoded back to the engine's types: vectors to {@code float[]}, INT64 to Long, and so on. */
+  public static Map<String, Object> fields(String json, CollectionSchema schema) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    try {
+      JsonNode n = JSON.readTree(json);
+      n.fields().forEachRemaining(e -> out.put(e.getKey(), value(schema.field(e.getKey()), e.getValue())));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Corrupt node answer: " + e.getOriginalMessage(), e);
+    }
+    return out;
+  }
+
+  @Nullable
+  static Object value(@Nullable FieldSchema f, JsonNode v) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (f == null) {
+      return JSON.convertValue(v, Object.class); // dynamic field value
+    }
+    switch (f.type()) {
+      case BOOL:
+        return v.asBoolean();
+      case INT32:
+        return v.asInt();
+      case INT64:
+        return v.asLong();
+      case FLOAT:
+        return (float) v.asDouble();
+      case DOUBLE:
+        return v.asDouble();
+      case FLOAT_VECTOR: {
+        float[] a = new float[v.size()];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = (float) v.get(i).asDouble();
+        }
+        return a;
+      }
+      default:
+        return v.asText();
+    }
+  }
+
+  /** Template parameters as plain JSON-friendly values. */
+  public static Map<String, Object> params(@Nullable Map<String, Object> p) {
+    return p == null ? Map.of() : p;
+  }
+
+  static ArrayNode array(List<?> values) {
+    return JSON.valueToTree(values == null ? new ArrayList<>() : values);
+  }
+
+  static ObjectNode object() {
+    return JSON.createObjectNode();
+  }
+}

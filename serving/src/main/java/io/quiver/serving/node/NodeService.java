@@ -1,0 +1,156 @@
+package io.quiver.serving.node;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.search.Hit;
+import io.quiver.engine.search.SearchRequest;
+import io.quiver.engine.search.SegmentFilter;
+import io.quiver.engine.search.Snapshot;
+import io.quiver.serving.internal.NodeCount;
+import io.quiver.serving.internal.NodeHit;
+import io.quiver.serving.internal.NodeHits;
+import io.quiver.serving.internal.NodeRequest;
+import io.quiver.serving.internal.NodeRows;
+import io.quiver.serving.internal.QueryNodeGrpc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * The internal gRPC service of a query node: answers search, query, count and get for the shards the proxy names,
+ * after waiting (bounded) for the consistency offsets it was given. Errors: {@code FAILED_PRECONDITION} when the
+ * node does not serve a shard (the proxy retries elsewhere), {@code INVALID_ARGUMENT} for bad input,
+ * {@code DEADLINE_EXCEEDED} when the tail did not reach the offsets in time.
+ */
+public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
+  private final QueryNode node;
+
+  public NodeService(QueryNode node) {
+    this.node = node;
+  }
+
+  private List<Snapshot> snapshots(NodeRequest r) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(r.getWaitMillis(), 1));
+    List<Snapshot> out = new ArrayList<>();
+    for (int shard : r.getShardsList()) {
+      ShardState s = node.state(r.getCollection(), shard, r.getMinManifestVersion(), Math.max(r.getWaitMillis(), 1));
+      Long want = r.getWaitOffsetsMap().get(shard);
+      if (want != null) {
+        while (!s.reached(want)) {
+          if (System.nanoTime() - deadline > 0) {
+            throw new ConsistencyTimeout("shard " + shard + " of " + r.getCollection() + " has read up to offset "
+                + (s.tail().position() - 1) + ", the request needs " + want + " (waited " + r.getWaitMillis()
+                + " ms)");
+          }
+          LockSupport.parkNanos(200_000);
+        }
+      }
+      out.add(s.snapshot());
+    }
+    return out;
+  }
+
+  /** The tail did not reach the requested offsets in time. */
+  static final class ConsistencyTimeout extends RuntimeException {
+    ConsistencyTimeout(String m) {
+      super(m);
+    }
+  }
+
+  private <T> void answer(StreamObserver<T> obs, NodeRequest r, Function<NodeRequest, T> f) {
+    T result;
+    try {
+      result = f.apply(r);
+    } catch (NotOwnerException e) {
+      obs.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (ConsistencyTimeout e) {
+      obs.onError(Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (IllegalArgumentException e) { // ValidationException, FilterException
+      obs.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      obs.onError(Status.INTERNAL.withDescription(e.toString()).withCause(e).asRuntimeException());
+      return;
+    }
+    obs.onNext(result);
+    obs.onCompleted();
+  }
+
+  @Override
+  public void search(NodeRequest request, StreamObserver<NodeHits> obs) {
+    answer(obs, request, r -> {
+      NodeRequests.Search body = NodeRequests.decode(r.getBody(), NodeRequests.Search.class);
+      NodeHits.Builder out = NodeHits.newBuilder();
+      for (Snapshot s : snapshots(r)) {
+        SearchRequest req = body.toEngine(s.schema());
+        for (Hit h : s.search(req)) {
+          NodeHit.Builder b = NodeHit.newBuilder().setDistance(h.distance()).setScore(h.score())
+              .setFields(NodeRequests.fieldsJson(h.fields()));
+          if (h.pk() instanceof Long) {
+            b.setIntPk((Long) h.pk());
+          } else {
+            b.setStrPk((String) h.pk());
+          }
+          out.addHits(b);
+        }
+      }
+      return out.build();
+    });
+  }
+
+  @Override
+  public void query(NodeRequest request, StreamObserver<NodeRows> obs) {
+    answer(obs, request, r -> {
+      NodeRequests.Query body = NodeRequests.decode(r.getBody(), NodeRequests.Query.class);
+      NodeRows.Builder out = NodeRows.newBuilder();
+      for (Snapshot s : snapshots(r)) {
+        SegmentFilter f = body.filter(s.schema());
+        for (Map<String, Object> row : s.query(f, body.output(), body.limit() + body.offset(), 0)) {
+          out.addRows(NodeRequests.fieldsJson(row));
+        }
+      }
+      return out.build();
+    });
+  }
+
+  @Override
+  public void count(NodeRequest request, StreamObserver<NodeCount> obs) {
+    answer(obs, request, r -> {
+      NodeRequests.Query body = NodeRequests.decode(r.getBody(), NodeRequests.Query.class);
+      long n = 0;
+      for (Snapshot s : snapshots(r)) {
+        n += s.count(body.filter(s.schema()));
+      }
+      return NodeCount.newBuilder().setCount(n).build();
+    });
+  }
+
+  @Override
+  public void get(NodeRequest request, StreamObserver<NodeRows> obs) {
+    answer(obs, request, r -> {
+      GetBody body = NodeRequests.decode(r.getBody(), GetBody.class);
+      NodeRows.Builder out = NodeRows.newBuilder();
+      for (Snapshot s : snapshots(r)) {
+        CollectionSchema schema = s.schema();
+        List<Object> pks = new ArrayList<>();
+        for (Object pk : body.pks()) {
+          pks.add(pk instanceof Number ? (Object) ((Number) pk).longValue() : pk);
+        }
+        for (Map<String, Object> row : s.get(pks, body.output())) {
+          out.addRows(NodeRequests.fieldsJson(row));
+        }
+        assert schema != null;
+      }
+      return out.build();
+    });
+  }
+
+  /** Get by primary keys. */
+  public record GetBody(List<Object> pks, List<String> output) {}
+}

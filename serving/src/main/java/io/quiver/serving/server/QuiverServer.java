@@ -1,0 +1,208 @@
+package io.quiver.serving.server;
+
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.quiver.coordinator.Coordinator;
+import io.quiver.coordinator.NodeInfo;
+import io.quiver.coordinator.NodeRegistry;
+import io.quiver.coordinator.ZkCluster;
+import io.quiver.serving.metrics.ServingMetrics;
+import io.quiver.serving.milvus.QuiverMilvusService;
+import io.quiver.serving.milvus.Unimplemented;
+import io.quiver.serving.node.NodeConfig;
+import io.quiver.serving.node.NodeService;
+import io.quiver.serving.node.QueryNode;
+import io.quiver.serving.proxy.ClusterView;
+import io.quiver.serving.proxy.Consistency;
+import io.quiver.serving.proxy.NodeClients;
+import io.quiver.serving.proxy.Proxy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One serving node: a query node, a proxy speaking the Milvus API, a coordinator candidate, all on one gRPC port
+ * (Milvus's {@code MilvusService} and Quiver's internal {@code QueryNode} service), plus the Prometheus endpoint.
+ * {@link #close()} shuts down gracefully: deregisters first (the coordinator moves its shards), lets in-flight calls
+ * finish (bounded), then stops.
+ */
+public final class QuiverServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(QuiverServer.class);
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final ServerConfig config;
+  private final ZkCluster cluster;
+  private final QueryNode node;
+  private final ClusterView view;
+  private final NodeClients clients;
+  private final Proxy proxy;
+  private final Consistency consistency;
+  private final Coordinator coordinator;
+  private final Server server;
+  private final PersistentNode registration;
+  private final HTTPServer metrics;
+
+  private QuiverServer(ServerConfig c) {
+    this.config = c;
+    this.cluster = ZkCluster.connect(c.zookeeper(), c.zkNamespace(), c.sessionTimeoutMs(), 30_000, c.warehouse(),
+        c.hadoopProperties());
+    this.node = new QueryNode(cluster, new NodeConfig(c.nodeId(), c.kafkaBootstrap(), c.cacheDir(), c.cacheBytes(),
+        Math.max(2, Runtime.getRuntime().availableProcessors())));
+    this.view = new ClusterView(cluster);
+    this.clients = new NodeClients(c.token());
+    this.proxy = new Proxy(view, clients);
+    this.consistency = new Consistency(c.kafkaBootstrap());
+    QuiverMilvusService milvus = new QuiverMilvusService(cluster, proxy, consistency, c.kafkaBootstrap(),
+        c.requestTimeoutMs(), c.defaultShards());
+    NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(c.host(), c.port()))
+        .maxInboundMessageSize(256 << 20)
+        .addService(ServerInterceptors.intercept(Unimplemented.wrap(milvus.bindService(), QuiverMilvusService.SERVED),
+            auth(c.token())))
+        .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token())));
+    if (c.tlsCert() != null) {
+      sb.useTransportSecurity(c.tlsCert().toFile(), c.tlsKey().toFile());
+    }
+    this.server = sb.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the gRPC server on " + c.host() + ":" + c.port(), e);
+    }
+    this.metrics = c.metricsPort() >= 0 ? ServingMetrics.serve(c.metricsPort()) : null;
+    ServingMetrics.registerNode(c.nodeId(), () -> {
+      long h = node.cache().hits();
+      long m = node.cache().misses();
+      return h + m == 0 ? 1.0 : (double) h / (h + m);
+    }, node.cache()::bytes, this::tailLag);
+    node.start();
+    this.registration = NodeRegistry.register(cluster.zk(), new NodeInfo(c.nodeId(), address(), address(),
+        c.cacheBytes(), 0));
+    this.coordinator = new Coordinator(cluster, c.nodeId(), c.replicas());
+    coordinator.start();
+    LOG.info("Quiver node {} serves the Milvus API on {} (metrics on {})", c.nodeId(), address(),
+        metrics == null ? "-" : metrics.getPort());
+  }
+
+  /** Starts a node. */
+  public static QuiverServer start(ServerConfig config) {
+    return new QuiverServer(config);
+  }
+
+  private Map<String, Long> tailLag() {
+    Map<String, Long> out = new HashMap<>();
+    node.tailPositions().forEach((unit, pos) -> {
+      int slash = unit.lastIndexOf('/');
+      String c = unit.substring(0, slash);
+      int shard = Integer.parseInt(unit.substring(slash + 1));
+      try {
+        long last = consistency.strong(c, shard + 1).getOrDefault(shard, -1L);
+        out.put(unit, Math.max(0, last + 1 - pos));
+      } catch (RuntimeException e) {
+        // topic gone: no lag to report
+      }
+    });
+    return out;
+  }
+
+  private static ServerInterceptor auth(String token) {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        if (token != null) {
+          String given = headers.get(AUTHORIZATION);
+          if (given == null || !(given.equals(token) || given.equals("Bearer " + token))) {
+            call.close(io.grpc.Status.UNAUTHENTICATED.withDescription("missing or wrong authorization token"),
+                new Metadata());
+            return new ServerCall.Listener<>() {};
+          }
+        }
+        return next.startCall(call, headers);
+      }
+    };
+  }
+
+  /** {@code host:port} of the gRPC server. */
+  public String address() {
+    return config.host() + ":" + server.getPort();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.getPort();
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  public QueryNode node() {
+    return node;
+  }
+
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  public ZkCluster cluster() {
+    return cluster;
+  }
+
+  /** Graceful stop: leave the cluster, drain calls (at most 10 s), stop. */
+  @Override
+  public void close() {
+    try {
+      registration.close();
+    } catch (IOException e) {
+      LOG.debug("Deregistration: {}", e.toString());
+    }
+    coordinator.close();
+    server.shutdown();
+    try {
+      server.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.shutdownNow();
+    if (metrics != null) {
+      metrics.stop();
+    }
+    proxy.close();
+    clients.close();
+    view.close();
+    node.close();
+    consistency.close();
+    cluster.close();
+  }
+
+  /** Stops abruptly, as a crash would: no deregistration, calls cut off (for failover tests). */
+  public void kill() {
+    server.shutdownNow();
+    if (metrics != null) {
+      metrics.stop();
+    }
+    coordinator.close();
+    cluster.close(); // the session ends: the registration vanishes
+    proxy.close();
+    clients.close();
+    view.close();
+    node.close();
+    consistency.close();
+  }
+}

@@ -1,0 +1,64 @@
+package io.quiver.serving;
+
+import io.quiver.embedded.EmbeddedKafka;
+import io.quiver.embedded.EmbeddedS3;
+import io.quiver.embedded.EmbeddedZooKeeper;
+import io.quiver.embedded.EmbeddedZooKeeperCluster;
+import io.quiver.serving.server.QuiverServer;
+import io.quiver.serving.server.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A serving cluster for ITs: a ZooKeeper ensemble, a Kafka broker, S3Proxy and N serving nodes on 127.0.0.1. */
+final class ServingCluster implements AutoCloseable {
+  final EmbeddedZooKeeperCluster zk;
+  final EmbeddedKafka kafka;
+  final EmbeddedS3 s3;
+  final String warehouse;
+  final String namespace = "quiver-" + UUID.randomUUID().toString().substring(0, 8);
+  final List<QuiverServer> nodes = new ArrayList<>();
+  private final Path dir;
+
+  ServingCluster(int nodes, int replicas) throws Exception {
+    this.zk = EmbeddedZooKeeper.startCluster(3);
+    this.kafka = EmbeddedKafka.start();
+    this.s3 = EmbeddedS3.start();
+    this.warehouse = s3.warehouseUri("warehouse");
+    this.dir = Files.createTempDirectory("quiver-serving-it");
+    for (int i = 0; i < nodes; i++) {
+      this.nodes.add(start("node" + i, replicas));
+    }
+  }
+
+  QuiverServer start(String id, int replicas) {
+    return QuiverServer.start(new ServerConfig(id, zk.connectString(), namespace, kafka.bootstrapServers(), warehouse,
+        s3.hadoopProperties(), "127.0.0.1", 0, -1, dir.resolve(id + "-" + UUID.randomUUID()), 1L << 30, replicas, 2,
+        4_000, 10_000, null, null, null));
+  }
+
+  String uri(int node) {
+    return "http://127.0.0.1:" + nodes.get(node).port();
+  }
+
+  Map<String, String> hadoop() {
+    return s3.hadoopProperties();
+  }
+
+  @Override
+  public void close() {
+    for (QuiverServer n : nodes) {
+      try {
+        n.close();
+      } catch (RuntimeException e) {
+        // already killed
+      }
+    }
+    kafka.close();
+    s3.close();
+    zk.close();
+  }
+}

@@ -1,0 +1,287 @@
+package io.quiver.wal;
+
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.FieldSchema;
+import io.quiver.engine.schema.Row;
+import io.quiver.engine.schema.ValidationException;
+import io.quiver.engine.schema.Values;
+import io.quiver.engine.wal.Sharding;
+import io.quiver.engine.wal.WalCodec;
+import io.quiver.engine.wal.WalOp;
+import io.quiver.engine.wal.WalRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes inserts, upserts and deletes of one collection to its WAL topic ({@link WalTopics#walTopic}).
+ *
+ * <p>Rows are validated first ({@link Row#of}: every error names field, value and reason) and nothing of a batch
+ * is sent when one row is invalid. Auto-id primary keys are assigned here ({@link AutoIds}). Each record goes to the
+ * partition {@link Sharding#shardOfKey} of its key, with an idempotent producer and {@code acks=all}, so a record is
+ * written once per send and in order within its shard.
+ *
+ * <p>Two styles: the blocking batch calls ({@link #insert}, {@link #upsert}, {@link #delete}) return a
+ * {@link WriteResult} with the session token of exactly what they wrote; the streaming calls ({@link #append},
+ * {@link #flush}) send asynchronously and report errors and the token at {@code flush}. Thread-safe.
+ */
+public final class WalWriter implements AutoCloseable {
+  private final String collection;
+  private final String topic;
+  private final CollectionSchema schema;
+  private final int shards;
+  private final AutoIds autoIds;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final ThreadLocal<WalCodec> codecs;
+  private final Map<Integer, Long> written = new ConcurrentHashMap<>();
+  private final AtomicReference<Exception> asyncError = new AtomicReference<>();
+
+  private WalWriter(Builder b) {
+    this.collection = b.collection;
+    this.topic = WalTopics.walTopic(b.collection);
+    this.schema = b.schema;
+    this.shards = b.shards;
+    this.autoIds = b.nodeId < 0 ? new AutoIds() : new AutoIds(b.nodeId);
+    this.codecs = ThreadLocal.withInitial(() -> new WalCodec(schema));
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "quiver-wal-" + b.collection + "-" + autoIds.nodeId());
+    props.putAll(b.producerProperties);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    this.producer = new KafkaProducer<>(props);
+  }
+
+  /**
+   * A builder for a writer of {@code collection}; pass the schema and shard count of its current manifest
+   * ({@code catalog.current(collection).schema()} / {@code .shards()}).
+   */
+  public static Builder builder(String bootstrapServers, String collection, CollectionSchema schema, int shards) {
+    return new Builder(bootstrapServers, collection, schema, shards);
+  }
+
+  public String collection() {
+    return collection;
+  }
+
+  public CollectionSchema schema() {
+    return schema;
+  }
+
+  public int shards() {
+    return shards;
+  }
+
+  /** Inserts rows given by field name; assigns auto ids. Blocks until every record is acknowledged. */
+  public WriteResult insert(List<? extends Map<String, ?>> rows) {
+    return writeAll(prepareAll(WalOp.INSERT, rows));
+  }
+
+  /** Upserts rows given by field name (the primary key is required, also for auto-id keys). Blocks. */
+  public WriteResult upsert(List<? extends Map<String, ?>> rows) {
+    return writeAll(prepareAll(WalOp.UPSERT, rows));
+  }
+
+  /** Deletes primary keys. Blocks until every record is acknowledged. */
+  public WriteResult delete(List<?> primaryKeys) {
+    List<WalRecord> records = new ArrayList<>(primaryKeys.size());
+    for (Object pk : primaryKeys) {
+      records.add(WalRecord.delete(schema.version(), WalRecord.DEFAULT_PARTITION, normalizePk(pk)));
+    }
+    return writeAll(records);
+  }
+
+  /**
+   * Validates and sends one record without waiting. {@code value} is the row (a map by field name) for inserts and
+   * upserts, the primary key for deletes. Errors of the send surface at the next {@link #flush()}.
+   *
+   * @return the primary key (assigned for auto-id inserts)
+   * @throws ValidationException when the row or key is invalid; nothing is sent then
+   */
+  public Object append(WalOp op, Object value) {
+    rethrowAsyncError();
+    WalRecord r;
+    if (op == WalOp.DELETE) {
+      r = WalRecord.delete(schema.version(), WalRecord.DEFAULT_PARTITION, normalizePk(value));
+    } else {
+      if (!(value instanceof Map)) {
+        throw new IllegalArgumentException("An " + op + " takes a row as a Map by field name, not "
+            + (value == null ? null : value.getClass().getName()));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, ?> row = (Map<String, ?>) value;
+      r = prepare(op, row);
+    }
+    send(r, (md, e) -> {
+      if (e != null) {
+        asyncError.compareAndSet(null, e);
+      }
+    });
+    return r.pk();
+  }
+
+  /**
+   * Waits until every record sent so far is acknowledged and returns the token of everything this writer has
+   * written since it was created.
+   *
+   * @throws IllegalStateException when an asynchronous send failed
+   */
+  public ReadToken flush() {
+    producer.flush();
+    rethrowAsyncError();
+    return ReadToken.of(written);
+  }
+
+  private void rethrowAsyncError() {
+    Exception e = asyncError.get();
+    if (e != null) {
+      throw new IllegalStateException("A write to " + topic + " failed: " + e, e);
+    }
+  }
+
+  private List<WalRecord> prepareAll(WalOp op, List<? extends Map<String, ?>> rows) {
+    List<WalRecord> out = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      try {
+        out.add(prepare(op, rows.get(i)));
+      } catch (ValidationException e) {
+        throw new ValidationException(e.field(), e.value(), e.reason() + " (row " + i + " of " + rows.size()
+            + "; nothing of this batch was written)");
+      }
+    }
+    return out;
+  }
+
+  private WalRecord prepare(WalOp op, Map<String, ?> input) {
+    FieldSchema pkField = schema.primaryKey();
+    int pkPos = schema.primaryKeyPosition();
+    if (pkField.isAutoId() && op == WalOp.UPSERT) {
+      Object pk = input.get(pkField.name());
+      if (pk == null) {
+        throw new ValidationException(pkField.name(), null, "an upsert needs the primary key, also when it is auto id");
+      }
+      Map<String, Object> rest = new LinkedHashMap<>(input);
+      rest.remove(pkField.name());
+      Row row = Row.of(schema, rest).with(pkPos, Values.normalize(pkField, pk));
+      return WalRecord.upsert(schema.version(), WalRecord.DEFAULT_PARTITION, row.get(pkPos), row);
+    }
+    Row row = Row.of(schema, input);
+    if (pkField.isAutoId()) {
+      row = row.with(pkPos, autoIds.next());
+    }
+    return new WalRecord(op, schema.version(), WalRecord.DEFAULT_PARTITION, row.get(pkPos), row);
+  }
+
+  private Object normalizePk(Object pk) {
+    FieldSchema f = schema.primaryKey();
+    if (pk == null) {
+      throw new ValidationException(f.name(), null, "a delete needs a primary key");
+    }
+    return Values.normalize(f, pk);
+  }
+
+  private WriteResult writeAll(List<WalRecord> records) {
+    List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+    List<Object> pks = new ArrayList<>(records.size());
+    for (WalRecord r : records) {
+      futures.add(send(r, null));
+      pks.add(r.pk());
+    }
+    Map<Integer, Long> last = new HashMap<>();
+    for (Future<RecordMetadata> f : futures) {
+      try {
+        RecordMetadata md = f.get();
+        last.merge(md.partition(), md.offset(), Math::max);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while writing to " + topic, e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("A write to " + topic + " failed: " + e.getCause(), e.getCause());
+      }
+    }
+    return new WriteResult(pks, ReadToken.of(last));
+  }
+
+  private Future<RecordMetadata> send(WalRecord r, org.apache.kafka.clients.producer.Callback extra) {
+    byte[] key = Sharding.keyBytes(r.pk());
+    byte[] value = codecs.get().encode(r);
+    int shard = Sharding.shardOfKey(key, shards);
+    return producer.send(new ProducerRecord<>(topic, shard, key, value), (md, e) -> {
+      if (e == null) {
+        written.merge(md.partition(), md.offset(), Math::max);
+      }
+      if (extra != null) {
+        extra.onCompletion(md, e);
+      }
+    });
+  }
+
+  /** Flushes and closes the producer (waits at most 30 s). */
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(30));
+  }
+
+  /** Builds a {@link WalWriter}. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private final String collection;
+    private final CollectionSchema schema;
+    private final int shards;
+    private final Map<String, Object> producerProperties = new HashMap<>();
+    private int nodeId = -1;
+
+    private Builder(String bootstrapServers, String collection, CollectionSchema schema, int shards) {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("Cannot create a WAL writer for " + collection
+            + ": bootstrap servers are required, e.g. 127.0.0.1:9092");
+      }
+      if (collection == null || collection.isBlank()) {
+        throw new IllegalArgumentException("Cannot create a WAL writer: the collection name is required");
+      }
+      if (schema == null) {
+        throw new IllegalArgumentException("Cannot create a WAL writer for " + collection + ": no schema");
+      }
+      if (shards < 1) {
+        throw new IllegalArgumentException("Cannot create a WAL writer for " + collection
+            + ": shards must be positive, got " + shards);
+      }
+      this.bootstrapServers = bootstrapServers;
+      this.collection = collection;
+      this.schema = schema;
+      this.shards = shards;
+    }
+
+    /** Extra Kafka producer properties (security, batching); the serializers cannot be overridden. */
+    public Builder producerProperty(String key, Object value) {
+      producerProperties.put(key, value);
+      return this;
+    }
+
+    /** The auto-id node id (0..{@value AutoIds#MAX_NODE}); random when not set. */
+    public Builder nodeId(int value) {
+      this.nodeId = value;
+      return this;
+    }
+
+    public WalWriter build() {
+      return new WalWriter(this);
+    }
+  }
+}
