@@ -28,10 +28,59 @@ final class WalLikeWriter {
   private final Catalog catalog;
   private final String collection;
   private final Map<Integer, Long> nextOffset = new HashMap<>();
+  /** When set, every change also goes to the WAL topic, at the offsets the segments record. */
+  private org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer;
 
   WalLikeWriter(Catalog catalog, String collection) {
     this.catalog = catalog;
     this.collection = collection;
+  }
+
+  WalLikeWriter withKafka(String bootstrap) {
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+    p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+    p.put("enable.idempotence", "true");
+    producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p);
+    return this;
+  }
+
+  /** Produces the changes to the WAL only (not sealed): the unsealed tail. */
+  void produceOnly(Map<Long, Integer> upserts, List<Long> deletes) {
+    Manifest m = catalog.current(collection);
+    for (Map.Entry<Long, Integer> e : upserts.entrySet()) {
+      int s = Sharding.shardOf(e.getKey(), m.shards());
+      produce(m.schema(), s, e.getKey(), toRow(m.schema(), TestRows.row(e.getKey(), e.getValue())),
+          nextOffset.computeIfAbsent(s, sh -> m.committedOffset(sh) + 1));
+      nextOffset.merge(s, 1L, Long::sum);
+    }
+    for (long id : deletes) {
+      int s = Sharding.shardOf(id, m.shards());
+      produce(m.schema(), s, id, null, nextOffset.computeIfAbsent(s, sh -> m.committedOffset(sh) + 1));
+      nextOffset.merge(s, 1L, Long::sum);
+    }
+  }
+
+  private void produce(CollectionSchema schema, int shard, long id, Row row, long expectedOffset) {
+    if (producer == null) {
+      return;
+    }
+    io.quiver.engine.wal.WalCodec codec = new io.quiver.engine.wal.WalCodec(schema);
+    io.quiver.engine.wal.WalRecord rec = row == null
+        ? io.quiver.engine.wal.WalRecord.delete(schema.version(), "_default", id)
+        : io.quiver.engine.wal.WalRecord.upsert(schema.version(), "_default", id, row);
+    try {
+      long offset = producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+          io.quiver.spark.read.WalTail.topic(collection), shard, Sharding.keyBytes(id), codec.encode(rec)))
+          .get(30, java.util.concurrent.TimeUnit.SECONDS).offset();
+      if (offset != expectedOffset) {
+        throw new IllegalStateException("WAL offset " + offset + " of shard " + shard + ", expected "
+            + expectedOffset);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot produce to the WAL", e);
+    }
   }
 
   /**
@@ -61,7 +110,9 @@ final class WalLikeWriter {
         SegmentWriter w = SegmentWriter.create(catalog.conf(), dir, schema,
             SegmentFiles.walSegmentId(collection, s, first, first + u.size() - 1), "_default", s);
         for (long id : u) {
-          w.write(toRow(schema, TestRows.row(id, upserts.get(id))), 0, off++);
+          Row row = toRow(schema, TestRows.row(id, upserts.get(id)));
+          produce(schema, s, id, row, off);
+          w.write(row, 0, off++);
         }
         SegmentStats st = w.finish();
         b.addSegment(SegmentEntry.written(st, Map.of()));
@@ -70,6 +121,7 @@ final class WalLikeWriter {
         List<DeleteFiles.Delete> list = new ArrayList<>();
         long dFirst = off;
         for (long id : d) {
+          produce(schema, s, id, null, off);
           list.add(new DeleteFiles.Delete(id, off++));
         }
         String rel = SegmentFiles.walDeleteFile(s, dFirst, off - 1);

@@ -135,14 +135,24 @@ public final class SegmentReader {
         reader.setRequestedSchema(requested);
         String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
         int base = 0;
+        int rowGroup = 0;
+        List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks = reader.getRowGroups();
         PageReadStore pages;
         while ((pages = reader.readNextRowGroup()) != null) {
           int n = Math.toIntExact(pages.getRowCount());
+          org.apache.parquet.hadoop.metadata.BlockMetaData block = blocks.get(rowGroup++);
           ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
               new GroupRecordConverter(requested).getRootConverter(), requested, createdBy);
           for (int c = 0; c < sinks.size(); c++) {
             ColumnDescriptor desc = requested.getColumns().get(c);
-            sinks.get(c).read(store.getColumnReader(desc), desc, base, n);
+            ColumnSink sink = sinks.get(c);
+            if (sink instanceof VectorSink && BulkVectorPages.eligible(block, desc)) {
+              VectorSink v = (VectorSink) sink;
+              BulkVectorPages.read(pages.getPageReader(desc), desc, v.out, base, n, v.field.dim(), file,
+                  v.field.name());
+            } else {
+              sink.read(store.getColumnReader(desc), desc, base, n);
+            }
           }
           base += n;
         }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark runners; each measures its baseline in the same run and ends with one JSON line.",
     subcommands = {io.quiver.examples.bench.IoBench.class, AnnBenchCommand.class,
-        io.quiver.examples.bench.IngestBench.class})
+        io.quiver.examples.bench.IngestBench.class, io.quiver.examples.bench.SparkReadBench.class,
+        io.quiver.examples.bench.ReindexBench.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
