@@ -183,6 +183,7 @@ public final class QuiverServer implements AutoCloseable {
     if (metrics != null) {
       metrics.stop();
     }
+    ServingMetrics.unregisterNode(config.nodeId());
     proxy.close();
     clients.close();
     view.close();
@@ -197,6 +198,7 @@ public final class QuiverServer implements AutoCloseable {
     if (metrics != null) {
       metrics.stop();
     }
+    ServingMetrics.unregisterNode(config.nodeId());
     coordinator.close();
     cluster.close(); // the session ends: the registration vanishes
     proxy.close();
