@@ -84,7 +84,7 @@ public final class ServeBench implements Callable<Integer> {
     try (var zk = EmbeddedZooKeeper.start(); EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ServerConfig cfg = new ServerConfig("bench0", zk.connectString(), "quiver", kafka.bootstrapServers(),
           dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, dir.resolve("cache"),
-          64L << 30, 1, 2, 10_000, 30_000, null, null);
+          64L << 30, 1, 2, 10_000, 30_000L, null, null, null);
       try (QuiverServer server = QuiverServer.start(cfg)) {
         MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri("http://" + server.address())
             .rpcDeadlineMs(60_000).build());
