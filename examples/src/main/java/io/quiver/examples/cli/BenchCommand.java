@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code quiver bench ...}: the benchmark runners. Each ends with one JSON line holding every figure. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark runners; each measures its baseline in the same run and ends with one JSON line.",
-    subcommands = {io.quiver.examples.bench.IoBench.class, io.quiver.examples.bench.ServeBench.class})
+    subcommands = {io.quiver.examples.bench.IoBench.class, io.quiver.examples.bench.IngestBench.class,
+        io.quiver.examples.bench.ServeBench.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

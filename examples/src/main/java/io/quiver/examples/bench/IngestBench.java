@@ -1,0 +1,392 @@
+package io.quiver.examples.bench;
+
+import io.quiver.embedded.EmbeddedKafka;
+import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.catalog.Manifest;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.MetricType;
+import io.quiver.engine.wal.WalOp;
+import io.quiver.flink.IngestionJob;
+import io.quiver.flink.IngestionOptions;
+import io.quiver.flink.verify.LiveRows;
+import io.quiver.wal.WalTopics;
+import io.quiver.wal.WalWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code quiver bench ingest}: streaming ingestion throughput (Kafka WAL → Flink MiniCluster → sealed segments and a
+ * committed manifest in a local warehouse) against a raw Kafka consumer reading the same topic in the same run.
+ *
+ * <ol>
+ *   <li>Backlog: {@code --rows} inserts are written to the WAL first. The raw consumer reads them all (no decoding);
+ *       then the ingestion job starts and drains them. Job rows/s = rows / (job submission → manifest covering the
+ *       WAL's end offsets), so it includes the job's start-up.
+ *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
+ *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 50 ms) that
+ *       covers its offset.
+ * </ol>
+ *
+ * Finally the manifest's live rows are read back: {@code lost} = inserted keys missing, {@code duplicated} = WAL
+ * records sealed into more than one row.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Streaming ingestion (Kafka -> Flink -> segments + manifest) vs a raw Kafka consumer.")
+public final class IngestBench implements Callable<Integer> {
+  @Option(names = "--rows", defaultValue = "1000000", description = "Backlog rows (default ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Option(names = "--live-rows", defaultValue = "-1", description = "Rows written while the job runs (default rows/10).")
+  int liveRows;
+
+  @Option(names = "--dim", defaultValue = "128", description = "Vector dimension (default ${DEFAULT-VALUE}).")
+  int dim;
+
+  @Option(names = "--shards", defaultValue = "4", description = "Shards = WAL partitions (default ${DEFAULT-VALUE}).")
+  int shards;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--seal-rows", defaultValue = "100000", description = "Seal after N records (default ${DEFAULT-VALUE}).")
+  long sealRows;
+
+  @Option(names = "--checkpoint-interval", defaultValue = "1000",
+      description = "Checkpoint interval in ms (default ${DEFAULT-VALUE}).")
+  long checkpointMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rows < 1 || dim < 1 || shards < 1 || parallelism < 1) {
+      throw new IllegalArgumentException("--rows, --dim, --shards and --parallelism must be positive");
+    }
+    int live = liveRows < 0 ? Math.max(1, rows / 10) : liveRows;
+    String collection = "bench_ingest";
+    CollectionSchema schema = CollectionSchema.builder().int64PrimaryKey("id", false).vector("emb", dim, MetricType.L2)
+        .varchar("tag", 32, true).build();
+    Path dir = Files.createTempDirectory("quiver-bench-ingest");
+    Map<String, Object> result = new LinkedHashMap<>();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
+      catalog.create(collection, schema, shards, Map.of(), Map.of());
+      WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, shards);
+      try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, schema, shards).build()) {
+        Progress.say("Writing %,d rows x %d-d to the WAL ...", rows, dim);
+        long t = System.nanoTime();
+        produce(w, 0, rows);
+        Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
+
+        Progress.say("Raw Kafka consumer reading the same topic ...");
+        double rawSeconds = rawRead(kafka.bootstrapServers(), collection, rows);
+        double rawRate = rows / rawSeconds;
+        Progress.say("  %,.0f rows/s", rawRate);
+
+        IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(),
+            kafka.bootstrapServers()).sealRows(sealRows).sealAge(Duration.ofSeconds(2)).build();
+        Progress.say("Ingestion job (parallelism %d, seal at %,d records, checkpoints every %d ms) ...",
+            parallelism, sealRows, checkpointMillis);
+        Configuration flink = new Configuration();
+        flink.setString("taskmanager.memory.managed.size", "128m");
+        long start = System.nanoTime();
+        JobClient job = IngestionJob.start(options, parallelism, Duration.ofMillis(checkpointMillis), flink);
+        try {
+          ManifestPoller poller = new ManifestPoller(catalog, collection);
+          Map<Integer, Long> ends = endOffsets(kafka.bootstrapServers(), collection, shards);
+          long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
+          double jobSeconds = seconds(caughtUp - start);
+          double jobRate = rows / jobSeconds;
+          double[] steady = poller.steadyRate(caughtUp);
+          Progress.say("  %,.0f rows/s (%.1f s from job submission to the committed manifest); steady %,.0f rows/s "
+              + "(%,.0f offsets committed in the %.1f s after the first commit)", jobRate, jobSeconds,
+              steady[0] / steady[1], steady[0], steady[1]);
+
+          Progress.say("Live: %,d rows written while the job runs ...", live);
+          produce(w, rows, live);
+          Map<Integer, Long> liveEnds = endOffsets(kafka.bootstrapServers(), collection, shards);
+          poller.awaitCovers(liveEnds, Duration.ofMinutes(10));
+          Histogram delays = delays(kafka.bootstrapServers(), collection, ends, liveEnds, poller);
+          poller.close();
+
+          Manifest m = catalog.current(collection);
+          Progress.say("Reading the manifest's live rows back ...");
+          LiveRows liveRows = LiveRows.read(catalog, m);
+          long lost = 0;
+          for (long id = 0; id < rows + live; id++) {
+            if (!liveRows.rows().containsKey(id)) {
+              lost++;
+            }
+          }
+          result.put("rows", rows);
+          result.put("live_rows", live);
+          result.put("dim", dim);
+          result.put("shards", shards);
+          result.put("parallelism", parallelism);
+          result.put("segments", m.segments().size());
+          result.put("rows_per_s", Math.round(jobRate));
+          result.put("raw_rows_per_s", Math.round(rawRate));
+          result.put("ratio", Math.round(jobRate / rawRate * 1000) / 1000.0);
+          result.put("steady_rows_per_s", Math.round(steady[0] / steady[1]));
+          result.put("steady_ratio", Math.round(steady[0] / steady[1] / rawRate * 1000) / 1000.0);
+          result.put("job_seconds", Math.round(jobSeconds * 10) / 10.0);
+          result.put("p50_commit_delay_ms", delays.getValueAtPercentile(50));
+          result.put("p99_commit_delay_ms", delays.getValueAtPercentile(99));
+          result.put("lost", lost);
+          result.put("duplicated", liveRows.duplicateOps());
+        } finally {
+          job.cancel().get(1, TimeUnit.MINUTES);
+        }
+      }
+    } finally {
+      deleteQuietly(dir);
+    }
+    System.out.println(Json.write(result));
+    return 0;
+  }
+
+  private void produce(WalWriter w, long firstId, int count) {
+    SplittableRandom random = new SplittableRandom(firstId);
+    for (int i = 0; i < count; i++) {
+      float[] v = new float[dim];
+      for (int d = 0; d < dim; d++) {
+        v[d] = (float) random.nextDouble();
+      }
+      Map<String, Object> row = new HashMap<>();
+      row.put("id", firstId + i);
+      row.put("emb", v);
+      row.put("tag", "t" + (i % 100));
+      w.append(WalOp.INSERT, row);
+      if ((i + 1) % 100_000 == 0 || i + 1 == count) {
+        Progress.bar("written", i + 1, count);
+      }
+    }
+    w.flush();
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "key.deserializer", ByteArrayDeserializer.class,
+        "value.deserializer", ByteArrayDeserializer.class, "max.poll.records", 5000,
+        "fetch.max.bytes", 64 << 20, "max.partition.fetch.bytes", 16 << 20);
+    return new KafkaConsumer<>(props);
+  }
+
+  private static List<TopicPartition> partitions(String collection, int shards) {
+    List<TopicPartition> tps = new ArrayList<>();
+    for (int s = 0; s < shards; s++) {
+      tps.add(new TopicPartition(WalTopics.walTopic(collection), s));
+    }
+    return tps;
+  }
+
+  /** Seconds a plain consumer takes to read every record of the topic (values touched, not decoded). */
+  private double rawRead(String bootstrap, String collection, int expected) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+      List<TopicPartition> tps = partitions(collection, shards);
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      long start = System.nanoTime();
+      long n = 0;
+      long bytes = 0;
+      long deadline = start + TimeUnit.MINUTES.toNanos(10);
+      while (n < expected) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Raw consumer read only " + n + " of " + expected + " records in 10 min");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          n++;
+          bytes += r.value().length;
+        }
+      }
+      double s = seconds(System.nanoTime() - start);
+      Progress.say("  %,d records, %,.1f MB in %.2f s", n, bytes / 1e6, s);
+      return s;
+    }
+  }
+
+  private Map<Integer, Long> endOffsets(String bootstrap, String collection, int shards) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+      Map<Integer, Long> out = new HashMap<>();
+      c.endOffsets(partitions(collection, shards)).forEach((tp, o) -> out.put(tp.partition(), o));
+      return out;
+    }
+  }
+
+  /** Produce → commit delays of the records between {@code from} and {@code to} end offsets. */
+  private Histogram delays(String bootstrap, String collection, Map<Integer, Long> from, Map<Integer, Long> to,
+      ManifestPoller poller) {
+    Histogram h = new Histogram(3_600_000L, 3);
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+      List<TopicPartition> tps = partitions(collection, shards);
+      c.assign(tps);
+      long remaining = 0;
+      for (TopicPartition tp : tps) {
+        c.seek(tp, from.get(tp.partition()));
+        remaining += to.get(tp.partition()) - from.get(tp.partition());
+      }
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (remaining > 0 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          if (r.offset() < to.get(r.partition())) {
+            long committedAt = poller.firstCovering(r.partition(), r.offset());
+            h.recordValue(Math.max(0, committedAt - r.timestamp()));
+            remaining--;
+          }
+        }
+      }
+    }
+    return h;
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (Exception ignored) {
+      // a temp dir
+    }
+  }
+
+  /** Polls the current manifest every 50 ms on its own thread, remembering when each committed offset appeared. */
+  private static final class ManifestPoller implements AutoCloseable {
+    private final Catalog catalog;
+    private final String collection;
+    private final List<long[]> samples = new ArrayList<>(); // {wall millis, nano time, shard, committed}
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    ManifestPoller(Catalog catalog, String collection) {
+      this.catalog = catalog;
+      this.collection = collection;
+      this.thread = new Thread(this::run, "manifest-poller");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void run() {
+      long lastVersion = -1;
+      while (running) {
+        Manifest m = catalog.current(collection);
+        if (m.version() != lastVersion) {
+          lastVersion = m.version();
+          long wall = System.currentTimeMillis();
+          long nano = System.nanoTime();
+          synchronized (samples) {
+            m.committedOffsets().forEach((s, o) -> samples.add(new long[] {wall, nano, s, o}));
+          }
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // the poll period, not a wait for a condition
+      }
+    }
+
+    /** Waits until the manifest covers {@code ends} (exclusive end offsets); returns the nano time it was seen. */
+    long awaitCovers(Map<Integer, Long> ends, Duration timeout) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        synchronized (samples) {
+          Map<Integer, long[]> latest = new HashMap<>();
+          for (long[] s : samples) {
+            latest.put((int) s[2], s);
+          }
+          boolean all = true;
+          long when = 0;
+          for (Map.Entry<Integer, Long> e : ends.entrySet()) {
+            if (e.getValue() == 0) {
+              continue;
+            }
+            long[] s = latest.get(e.getKey());
+            if (s == null || s[3] < e.getValue() - 1) {
+              all = false;
+              break;
+            }
+            when = Math.max(when, firstNano(e.getKey(), e.getValue() - 1));
+          }
+          if (all) {
+            return when;
+          }
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+      throw new IllegalStateException("The manifest of " + collection + " did not reach " + ends + " within "
+          + timeout);
+    }
+
+    /**
+     * {offsets committed after the first data commit up to {@code until}, seconds between}: the job's throughput
+     * once running, without its start-up and the wait for its first checkpoint.
+     */
+    double[] steadyRate(long until) {
+      synchronized (samples) {
+        long firstNano = -1;
+        Map<Integer, Long> first = new HashMap<>();
+        Map<Integer, Long> last = new HashMap<>();
+        for (long[] s : samples) {
+          if (s[1] > until) {
+            break;
+          }
+          if (firstNano < 0) {
+            firstNano = s[1];
+          }
+          if (s[1] == firstNano) {
+            first.put((int) s[2], s[3]);
+          }
+          last.put((int) s[2], s[3]);
+        }
+        long n = 0;
+        for (Map.Entry<Integer, Long> e : last.entrySet()) {
+          n += e.getValue() - first.getOrDefault(e.getKey(), -1L);
+        }
+        return new double[] {n, Math.max(1e-3, seconds(until - firstNano))};
+      }
+    }
+
+    private long firstNano(int shard, long offset) {
+      for (long[] s : samples) {
+        if (s[2] == shard && s[3] >= offset) {
+          return s[1];
+        }
+      }
+      return Long.MAX_VALUE;
+    }
+
+    /** Wall-clock millis of the first poll whose manifest covered {@code offset} of {@code shard}. */
+    long firstCovering(int shard, long offset) {
+      synchronized (samples) {
+        for (long[] s : samples) {
+          if (s[2] == shard && s[3] >= offset) {
+            return s[0];
+          }
+        }
+      }
+      throw new IllegalStateException(String.format(Locale.ROOT, "No manifest covered shard %d offset %d", shard,
+          offset));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running = false;
+      thread.join(5_000);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.quiver.flink;
+
+import io.quiver.embedded.EmbeddedS3;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+/** The MiniCluster every Flink IT uses (1 TaskManager x 4 slots on 127.0.0.1) and job helpers. */
+final class FlinkTestSupport {
+  private static final java.nio.file.Path CHECKPOINTS;
+
+  static {
+    try {
+      CHECKPOINTS = java.nio.file.Files.createTempDirectory("quiver-it-checkpoints");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private FlinkTestSupport() {}
+
+  static MiniClusterExtension miniCluster() {
+    Configuration conf = new Configuration();
+    conf.setString("rest.bind-address", "127.0.0.1");
+    conf.setString("rest.address", "127.0.0.1");
+    conf.setString("taskmanager.host", "127.0.0.1");
+    conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    conf.setString("taskmanager.memory.managed.size", "256m");
+    return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).setConfiguration(conf).build());
+  }
+
+  static IngestionOptions.Builder options(String collection, EmbeddedS3 s3, String bootstrap) {
+    return IngestionOptions.builder(collection, s3.warehouseUri("wh"), bootstrap)
+        .hadoopProperties(s3.hadoopProperties());
+  }
+
+  /** Submits the ingestion job to the MiniCluster: checkpoints every second, fixed-delay restarts. */
+  static JobClient submit(IngestionOptions options, int parallelism, Configuration extra) throws Exception {
+    Configuration conf = new Configuration(extra);
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(parallelism);
+    env.enableCheckpointing(1_000, CheckpointingMode.EXACTLY_ONCE);
+    IngestionJob.build(env, options);
+    return env.executeAsync("quiver-ingest-" + options.collection());
+  }
+
+  static void cancel(JobClient job) throws Exception {
+    job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}
