@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
     description = "Quiver: a vector database built from Kafka, Flink, Spark and object storage.",
-    subcommands = {io.quiver.examples.quickstart.QuickstartCommand.class, CollectionsCommand.class, VersionsCommand.class, ServeCommand.class, BenchCommand.class,
+    subcommands = {io.quiver.examples.quickstart.QuickstartCommand.class, CollectionsCommand.class,
+        VersionsCommand.class, ServeCommand.class, IngestCommand.class, SparkJobCommands.Compact.class, SparkJobCommands.Reindex.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class QuiverCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
