@@ -7,15 +7,18 @@ import io.quiver.flink.ingest.DeadLetterSerializer;
 import io.quiver.flink.ingest.ManifestSink;
 import io.quiver.flink.ingest.SealedPiece;
 import io.quiver.flink.ingest.SegmentBuilder;
+import io.quiver.flink.ingest.ShardKeys;
 import io.quiver.flink.ingest.WalEnvelope;
 import io.quiver.flink.ingest.WalEnvelopeDeserializer;
 import io.quiver.wal.WalTopics;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -74,8 +77,9 @@ public final class IngestionJob {
     SingleOutputStreamOperator<SealedPiece> pieces = env
         .fromSource(source, WatermarkStrategy.noWatermarks(), "quiver-wal-" + options.collection())
         .uid("quiver-wal-source")
-        .keyBy((WalEnvelope e) -> e.shard, Types.INT)
+        .keyBy(new ShardKeys(m.shards()), Types.INT)
         .process(new SegmentBuilder(options), TypeInformation.of(SealedPiece.class))
+        .setMaxParallelism(ShardKeys.MAX_PARALLELISM)
         .uid("quiver-segment-builder")
         .name("segment-builder");
     pieces.sinkTo(new ManifestSink(options))
@@ -94,7 +98,8 @@ public final class IngestionJob {
   /**
    * Starts the job on a local MiniCluster in this JVM (quickstart, benchmarks) and returns at once.
    *
-   * @param flinkConf extra Flink configuration (restart strategy, state backend, savepoint to restore ...)
+   * @param flinkConf extra Flink configuration (restart strategy, state backend, savepoint to restore ...); without
+   *     {@code execution.checkpointing.dir}, checkpoints go to a new temporary directory
    */
   public static JobClient start(IngestionOptions options, int parallelism, Duration checkpointInterval,
       Configuration flinkConf) throws Exception {
@@ -103,6 +108,12 @@ public final class IngestionJob {
     conf.setString("rest.address", "127.0.0.1");
     conf.setString("taskmanager.host", "127.0.0.1");
     conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+      // The default JobManager storage refuses state over 5 MB; growing segments are larger.
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          Files.createTempDirectory("quiver-checkpoints").toUri().toString());
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     build(env, options);

@@ -2,6 +2,7 @@ package io.quiver.flink;
 
 import io.quiver.embedded.EmbeddedS3;
 import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -12,6 +13,16 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** The MiniCluster every Flink IT uses (1 TaskManager x 4 slots on 127.0.0.1) and job helpers. */
 final class FlinkTestSupport {
+  private static final java.nio.file.Path CHECKPOINTS;
+
+  static {
+    try {
+      CHECKPOINTS = java.nio.file.Files.createTempDirectory("quiver-it-checkpoints");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private FlinkTestSupport() {}
 
   static MiniClusterExtension miniCluster() {
@@ -33,6 +44,8 @@ final class FlinkTestSupport {
   /** Submits the ingestion job to the MiniCluster: checkpoints every second, fixed-delay restarts. */
   static JobClient submit(IngestionOptions options, int parallelism, Configuration extra) throws Exception {
     Configuration conf = new Configuration(extra);
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));

@@ -22,6 +22,7 @@ import io.quiver.coordinator.Assignment;
 import io.quiver.coordinator.ZkCluster;
 import io.quiver.engine.schema.MetricType;
 import io.quiver.serving.server.QuiverServer;
+import io.quiver.serving.tools.LocalSealer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,7 +76,7 @@ class FailoverIT {
       batch.add(o);
     }
     c.insert(InsertReq.builder().collectionName(C).data(batch).build());
-    EngineSealer.seal(admin.catalog(), C, cluster.kafka.bootstrapServers());
+    LocalSealer.seal(admin.catalog(), C, cluster.kafka.bootstrapServers());
     c.close();
   }
 

@@ -44,6 +44,7 @@ import io.quiver.engine.search.SearchRequest;
 import io.quiver.engine.search.Snapshot;
 import io.quiver.engine.search.SnapshotLoader;
 import io.quiver.serving.server.QuiverServer;
+import io.quiver.serving.tools.LocalSealer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The official Milvus Java SDK (MilvusClientV2) drives a 3-node Quiver serving cluster (ZooKeeper ensemble, KRaft
  * Kafka, S3Proxy warehouse) end to end; every answer is checked against the engine: brute force over the expected
  * rows while they are all in the WAL tail (exact), and the engine's in-process search over the same sealed segments
- * and index files once sealed. Sealing is done in the test through the engine API ({@link EngineSealer}), standing
+ * and index files once sealed. Sealing is done in the test through the engine API ({@link LocalSealer}), standing
  * in for the Flink ingestion job.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -201,7 +202,7 @@ class MilvusClusterIT {
 
   /** Seals the WAL through the engine and waits until every node has loaded it and dropped its tail rows. */
   static Manifest sealAndHandOff() {
-    Manifest m = EngineSealer.seal(admin.catalog(), C, cluster.kafka.bootstrapServers());
+    Manifest m = LocalSealer.seal(admin.catalog(), C, cluster.kafka.bootstrapServers());
     await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodes.stream().allMatch(n ->
         n.node().tailRows() == 0 && n.node().minManifestVersion(C) >= m.version()));
     return m;

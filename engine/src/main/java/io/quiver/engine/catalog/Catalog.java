@@ -48,8 +48,23 @@ public final class Catalog {
     }
   }
 
-  /** A warehouse whose versions are published in its own folders ({@link FileSystemPointerStore}). */
+  /**
+   * A warehouse whose version pointers live where its configuration says: with a {@link PointerStoreProvider} that
+   * applies (e.g. {@value PointerStoreProvider#ZOOKEEPER} set and the coordinator on the classpath), there; otherwise
+   * in its own folders ({@link FileSystemPointerStore}).
+   */
   public static Catalog open(String warehouse, Configuration conf) {
+    for (PointerStoreProvider p : java.util.ServiceLoader.load(PointerStoreProvider.class,
+        Catalog.class.getClassLoader())) {
+      BiFunction<String, CollectionOperationsContext, PointerStore> stores = p.stores(conf);
+      if (stores != null) {
+        return open(warehouse, conf, stores);
+      }
+    }
+    if (conf.get(PointerStoreProvider.ZOOKEEPER) != null) {
+      throw new IllegalStateException(PointerStoreProvider.ZOOKEEPER + " is set, but no ZooKeeper pointer store is on "
+          + "the classpath: add the quiver-coordinator module");
+    }
     return open(warehouse, conf, (name, ctx) -> new FileSystemPointerStore(ctx.fs(), new Path(ctx.collectionDir(),
         "metadata")));
   }

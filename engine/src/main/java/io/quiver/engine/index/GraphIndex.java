@@ -73,7 +73,7 @@ final class GraphIndex implements VectorIndex {
       return ExactSearch.search(query, k, count, metric, rows, accept);
     }
     float[] q = metric == MetricType.COSINE ? Queries.normalized(query, 0, dim) : query;
-    var score = new ArrayScoreFunction(metric, GraphSupport.VTS.createFloatVector(q), all, dim, inverseNorms);
+    var score = new ArrayScoreFunction(metric, q, vectors.data(), all, dim, inverseNorms);
     GraphSearcher searcher = searchers.acquire();
     io.github.jbellis.jvector.graph.SearchResult r;
     try {
@@ -82,8 +82,9 @@ final class GraphIndex implements VectorIndex {
       searchers.release(searcher);
     }
     SearchResult result = GraphSupport.exactResult(r, query, metric, rows, k);
-    if (accept != null && result.size() < k) {
-      // The walk ran out of accepted nodes it could reach; only a scan can say whether more exist.
+    if (result.size() < Math.min(k, count)) {
+      // The walk ran out of (accepted) nodes it could reach: jvector graphs may leave a few nodes without
+      // in-edges, and a filter may hide the rest. Only a scan can say whether more exist.
       return ExactSearch.search(query, k, count, metric, rows, accept);
     }
     return result;

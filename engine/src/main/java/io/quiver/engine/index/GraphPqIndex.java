@@ -111,7 +111,9 @@ final class GraphPqIndex implements VectorIndex {
       var ssp = new DefaultSearchScoreProvider(pq.precomputedScoreFunctionFor(qv, vsf), view.rerankerFor(qv, vsf));
       var r = searcher.search(ssp, k, rerankK, 0f, 0f, accept == null ? Bits.ALL : accept);
       SearchResult result = GraphSupport.exactResult(r, query, metric, rows, k);
-      if (accept != null && result.size() < k) {
+      if (result.size() < Math.min(k, count)) {
+        // The walk ran out of (accepted) nodes it could reach: jvector graphs may leave a few nodes without
+        // in-edges, and a filter may hide the rest. Only a scan can say whether more exist.
         return ExactSearch.search(query, k, count, metric, rows, accept);
       }
       return result;

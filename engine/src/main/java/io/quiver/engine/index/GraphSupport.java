@@ -174,8 +174,11 @@ final class GraphSupport {
     }
   }
 
-  /** True when a filtered search should scan the accept set instead of walking the graph. */
+  /** True when a search should scan (the accept set) instead of walking the graph. */
   static boolean exactForFilter(@Nullable Bits accept, int count, int k, int width, SearchOptions opts) {
+    if (k >= count) {
+      return true; // every vector is an answer: a scan touches each once, a walk more often and maybe not all
+    }
     if (accept == null) {
       return false;
     }

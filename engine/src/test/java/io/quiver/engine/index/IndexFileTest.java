@@ -63,6 +63,51 @@ class IndexFileTest {
   }
 
   @Test
+  void buildReportsProgressUpToTheEnd() throws IOException {
+    java.util.Map<String, Long> last = new java.util.concurrent.ConcurrentHashMap<>();
+    var f = VectorIndexes.factory("GRAPH_PQ");
+    f.build(base, MetricType.L2, f.validate(Map.of("build_threads", "1")), new java.io.ByteArrayOutputStream(),
+        (phase, done, total) -> last.merge(phase, done == total ? 1L : 0L, Math::max));
+    assertThat(last).containsEntry("pq", 1L).containsEntry("graph", 1L).containsEntry("write", 1L);
+  }
+
+  /**
+   * Files written by format version 1 (jvector 4.0.2 payloads), kept in test resources: later builds must keep
+   * reading them. The vectors come from the seeded generator, as when the fixtures were made with
+   * {@link #writeFixtures}.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"FLAT", "GRAPH", "GRAPH_PQ"})
+  void version1FixturesStillOpenAndAnswer(String kind) throws Exception {
+    VectorValues v = fixtureVectors();
+    Path file = dir.resolve("fixture-" + kind + ".qvi");
+    try (var in = IndexFileTest.class.getResourceAsStream("/index-fixtures/v1/" + IndexFiles.fileName("v", kind))) {
+      assertThat(in).as("fixture for %s", kind).isNotNull();
+      Files.copy(in, file);
+    }
+    int[][] truth = Datasets.exactTruth(v, v, MetricType.COSINE, 5, null);
+    try (VectorIndex index = VectorIndexes.factory(kind).open(v, MetricType.COSINE, file)) {
+      for (int q = 0; q < v.count(); q += 17) {
+        assertThat(index.search(v.vector(q), 5, SearchOptions.width(v.count()), null).ordinals())
+            .as("%s fixture, query %s", kind, q).containsExactly(truth[q]);
+      }
+    }
+  }
+
+  static VectorValues fixtureVectors() {
+    return VectorFiles.gaussianMixture(300, 8, 4, 2024, 7);
+  }
+
+  /** Regenerates the fixtures: {@code main <engine/src/test/resources/index-fixtures/v1>}; only for a new version. */
+  public static void main(String[] args) throws IOException {
+    Path out = Files.createDirectories(Path.of(args[0]));
+    for (String kind : new String[] {"FLAT", "GRAPH", "GRAPH_PQ"}) {
+      Files.write(out.resolve(IndexFiles.fileName("v", kind)), Datasets.buildBytes(kind,
+          kind.equals("FLAT") ? Map.of() : Map.of("max_degree", "8"), fixtureVectors(), MetricType.COSINE));
+    }
+  }
+
+  @Test
   void graphPqHasGraphAndPqSections() throws IOException {
     IndexHeader h = IndexFiles.verifyChecksum(write("pq.qvi", graphPqBytes));
     assertThat(h.sections()).containsOnlyKeys("graph", "pq");

@@ -61,6 +61,33 @@ class SiftRecallTest {
   }
 
   @Test
+  void concurrentSearchesAnswerLikeSequentialOnes() throws Exception {
+    // Searchers are pooled, not per thread: many threads at once must neither share one nor mix up their answers.
+    for (VectorIndex index : new VectorIndex[] {graph, graphPq}) {
+      int[][] expected = new int[queries.count()][];
+      for (int q = 0; q < queries.count(); q++) {
+        expected[q] = index.search(queries.vector(q), 10, SearchOptions.width(64), null).ordinals();
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        java.util.List<java.util.concurrent.Future<int[]>> answers = new java.util.ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+          for (int q = 0; q < queries.count(); q++) {
+            float[] query = queries.vector(q);
+            answers.add(pool.submit(() -> index.search(query, 10, SearchOptions.width(64), null).ordinals()));
+          }
+        }
+        for (int i = 0; i < answers.size(); i++) {
+          assertThat(answers.get(i).get()).as("%s query %s from a pool thread", index.kind(), i % queries.count())
+              .containsExactly(expected[i % queries.count()]);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void flatRecallIsExact() throws Exception {
     try (VectorIndex flat = Datasets.buildAndOpen("FLAT", Map.of(), base, MetricType.L2, dir)) {
       assertThat(Datasets.recall(flat, queries, truth, 10, SearchOptions.DEFAULTS, null)).isEqualTo(1.0);

@@ -115,7 +115,10 @@ public final class IngestBench implements Callable<Integer> {
           long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
           double jobSeconds = seconds(caughtUp - start);
           double jobRate = rows / jobSeconds;
-          Progress.say("  %,.0f rows/s (%.1f s from job submission to the committed manifest)", jobRate, jobSeconds);
+          double[] steady = poller.steadyRate(caughtUp);
+          Progress.say("  %,.0f rows/s (%.1f s from job submission to the committed manifest); steady %,.0f rows/s "
+              + "(%,.0f offsets committed in the %.1f s after the first commit)", jobRate, jobSeconds,
+              steady[0] / steady[1], steady[0], steady[1]);
 
           Progress.say("Live: %,d rows written while the job runs ...", live);
           produce(w, rows, live);
@@ -142,6 +145,9 @@ public final class IngestBench implements Callable<Integer> {
           result.put("rows_per_s", Math.round(jobRate));
           result.put("raw_rows_per_s", Math.round(rawRate));
           result.put("ratio", Math.round(jobRate / rawRate * 1000) / 1000.0);
+          result.put("steady_rows_per_s", Math.round(steady[0] / steady[1]));
+          result.put("steady_ratio", Math.round(steady[0] / steady[1] / rawRate * 1000) / 1000.0);
+          result.put("job_seconds", Math.round(jobSeconds * 10) / 10.0);
           result.put("p50_commit_delay_ms", delays.getValueAtPercentile(50));
           result.put("p99_commit_delay_ms", delays.getValueAtPercentile(99));
           result.put("lost", lost);
@@ -324,6 +330,35 @@ public final class IngestBench implements Callable<Integer> {
       }
       throw new IllegalStateException("The manifest of " + collection + " did not reach " + ends + " within "
           + timeout);
+    }
+
+    /**
+     * {offsets committed after the first data commit up to {@code until}, seconds between}: the job's throughput
+     * once running, without its start-up and the wait for its first checkpoint.
+     */
+    double[] steadyRate(long until) {
+      synchronized (samples) {
+        long firstNano = -1;
+        Map<Integer, Long> first = new HashMap<>();
+        Map<Integer, Long> last = new HashMap<>();
+        for (long[] s : samples) {
+          if (s[1] > until) {
+            break;
+          }
+          if (firstNano < 0) {
+            firstNano = s[1];
+          }
+          if (s[1] == firstNano) {
+            first.put((int) s[2], s[3]);
+          }
+          last.put((int) s[2], s[3]);
+        }
+        long n = 0;
+        for (Map.Entry<Integer, Long> e : last.entrySet()) {
+          n += e.getValue() - first.getOrDefault(e.getKey(), -1L);
+        }
+        return new double[] {n, Math.max(1e-3, seconds(until - firstNano))};
+      }
     }
 
     private long firstNano(int shard, long offset) {

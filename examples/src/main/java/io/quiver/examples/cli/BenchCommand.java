@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = "Benchmark runners; each measures its baseline in the same run and ends with one JSON line.",
     subcommands = {io.quiver.examples.bench.IoBench.class, AnnBenchCommand.class,
         io.quiver.examples.bench.IngestBench.class, io.quiver.examples.bench.SparkReadBench.class,
-        io.quiver.examples.bench.ReindexBench.class})
+        io.quiver.examples.bench.ReindexBench.class, io.quiver.examples.bench.ServeBench.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
     description = "Quiver: a vector database built from Kafka, Flink, Spark and object storage.",
-    subcommands = {CollectionsCommand.class, VersionsCommand.class, ServeCommand.class, BenchCommand.class,
+    subcommands = {io.quiver.examples.quickstart.QuickstartCommand.class, CollectionsCommand.class, VersionsCommand.class, ServeCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class QuiverCli implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -22,6 +22,8 @@ public final class QuiverCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Libraries that log through java.util.logging (jvector) would print INFO lines on the console; keep warnings.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     System.exit(run(args));
   }
 

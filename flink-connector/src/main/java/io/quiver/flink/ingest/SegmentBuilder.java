@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The growing segment of each shard (key = shard), in keyed state shaped for RocksDB: a {@link MapState} from primary
+ * The growing segment of each shard (keyed by {@link ShardKeys}), in keyed state shaped for RocksDB: a {@link MapState} from primary
  * key to its latest operation ({@link GrowingEntry}; last write wins by offset, deletes kept as tombstones with their
  * offset) and a small {@link ShardProgress}. Seals when the open range reaches {@code sealRows} records or
  * {@code sealBytes} bytes, or when its age timer fires: writes the segment and delete files ({@link Sealer}) and
@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * manifest already covers) are skipped.
  */
 public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvelope, SealedPiece> {
+  // key = ShardKeys' stand-in of the shard; the shard itself is in ShardProgress
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SegmentBuilder.class);
 
@@ -90,7 +91,7 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     FailurePoints.check(FailurePoints.RECORD);
     ShardProgress p = progress.value();
     if (p == null) {
-      p = new ShardProgress(committed.getOrDefault(e.shard, -1L) + 1);
+      p = new ShardProgress(e.shard, committed.getOrDefault(e.shard, -1L) + 1);
     }
     if (e.offset < p.nextOffset) {
       return; // already sealed (and committed or about to be): a replay from an older position
@@ -117,7 +118,7 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SealedPiece> out) throws Exception {
     ShardProgress p = progress.value();
     if (p != null && p.timer == timestamp && p.isOpen()) {
-      seal(p, ctx.getCurrentKey(), ctx, out);
+      seal(p, p.shard, ctx, out);
       progress.update(p);
     }
   }

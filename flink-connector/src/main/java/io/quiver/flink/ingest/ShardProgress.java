@@ -6,6 +6,8 @@ package io.quiver.flink.ingest;
  * deletes, superseded rows, poison records — falls into exactly one sealed range, so committed ranges are contiguous.
  */
 public class ShardProgress {
+  /** The shard (the Flink key is a spread-out stand-in, see {@link ShardKeys}). */
+  public int shard;
   /** First offset of the open range (= one past the last sealed offset). */
   public long nextOffset;
   /** Last offset consumed, or {@code nextOffset - 1} when the open range is empty. */
@@ -19,7 +21,8 @@ public class ShardProgress {
 
   public ShardProgress() {}
 
-  ShardProgress(long nextOffset) {
+  ShardProgress(int shard, long nextOffset) {
+    this.shard = shard;
     this.nextOffset = nextOffset;
     this.lastConsumed = nextOffset - 1;
   }

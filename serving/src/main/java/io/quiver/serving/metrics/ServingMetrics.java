@@ -33,21 +33,34 @@ public final class ServingMetrics {
     WRITES.labelValues(op).inc(rows);
   }
 
+  private record NodeGauges(Supplier<Double> cacheHitRatio, Supplier<Long> cacheBytes,
+      Supplier<Map<String, Long>> lag) {}
+
+  private static final Map<String, NodeGauges> NODES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static {
+    GaugeWithCallback.builder().name("quiver_cache_hit_ratio").help("Segment cache hit ratio per node")
+        .labelNames("node").callback(cb -> NODES.forEach((n, g) -> cb.call(g.cacheHitRatio().get(), n))).register();
+    GaugeWithCallback.builder().name("quiver_cache_bytes").help("Bytes in the segment cache per node")
+        .labelNames("node").callback(cb -> NODES.forEach((n, g) -> cb.call(g.cacheBytes().get(), n))).register();
+    GaugeWithCallback.builder().name("quiver_tail_lag_offsets")
+        .help("WAL offsets not yet read by the tail, per node and collection/shard").labelNames("node", "shard")
+        .callback(cb -> NODES.forEach((n, g) -> g.lag().get().forEach((k, v) -> cb.call(v, n, k)))).register();
+  }
+
   /**
-   * Registers the node gauges (cache hit ratio and bytes, tail lag per shard) backed by suppliers.
+   * Adds a node's gauges (cache hit ratio and bytes, tail lag per shard), backed by suppliers; several nodes in one
+   * JVM (tests, the quickstart) are told apart by the {@code node} label.
    *
    * @param lag collection/shard → offsets not yet read by the tail
    */
-  public static synchronized void registerNode(String node, Supplier<Double> cacheHitRatio,
-      Supplier<Long> cacheBytes, Supplier<Map<String, Long>> lag) {
-    String suffix = node.replaceAll("[^A-Za-z0-9_]", "_");
-    GaugeWithCallback.builder().name("quiver_cache_hit_ratio_" + suffix)
-        .help("Segment cache hit ratio of node " + node).callback(cb -> cb.call(cacheHitRatio.get())).register();
-    GaugeWithCallback.builder().name("quiver_cache_bytes_" + suffix)
-        .help("Bytes in the segment cache of node " + node).callback(cb -> cb.call(cacheBytes.get())).register();
-    GaugeWithCallback.builder().name("quiver_tail_lag_" + suffix)
-        .help("WAL offsets not yet read by the tail, per collection/shard, node " + node).labelNames("shard")
-        .callback(cb -> lag.get().forEach((k, v) -> cb.call(v, k))).register();
+  public static void registerNode(String node, Supplier<Double> cacheHitRatio, Supplier<Long> cacheBytes,
+      Supplier<Map<String, Long>> lag) {
+    NODES.put(node, new NodeGauges(cacheHitRatio, cacheBytes, lag));
+  }
+
+  public static void unregisterNode(String node) {
+    NODES.remove(node);
   }
 
   /** Serves {@code /metrics} on 127.0.0.1:{@code port} (0 = a free port); close the server to stop. */

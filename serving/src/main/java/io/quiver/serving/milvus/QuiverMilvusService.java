@@ -433,4 +433,9 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
     run(obs, "GetFlushState", () -> GetFlushStateResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
         .setFlushed(true).build(), s -> GetFlushStateResponse.newBuilder().setStatus(s).build());
   }
+
+  /** Closes the WAL writers (flushing what they hold). */
+  public void close() {
+    collections.close();
+  }
 }

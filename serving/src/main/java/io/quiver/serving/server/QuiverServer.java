@@ -54,6 +54,7 @@ public final class QuiverServer implements AutoCloseable {
   private final Server server;
   private final PersistentNode registration;
   private final HTTPServer metrics;
+  private final QuiverMilvusService milvus;
 
   private QuiverServer(ServerConfig c) {
     this.config = c;
@@ -65,10 +66,12 @@ public final class QuiverServer implements AutoCloseable {
     this.clients = new NodeClients(c.token());
     this.proxy = new Proxy(view, clients);
     this.consistency = new Consistency(c.kafkaBootstrap());
-    QuiverMilvusService milvus = new QuiverMilvusService(cluster, proxy, consistency, c.kafkaBootstrap(),
+    this.milvus = new QuiverMilvusService(cluster, proxy, consistency, c.kafkaBootstrap(),
         c.requestTimeoutMs(), c.defaultShards());
     NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(c.host(), c.port()))
         .maxInboundMessageSize(256 << 20)
+        // The Milvus SDK pings often (as Milvus allows); without this gRPC answers GOAWAY too_many_pings.
+        .permitKeepAliveTime(1, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(Unimplemented.wrap(milvus.bindService(), QuiverMilvusService.SERVED),
             auth(c.token())))
         .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token())));
@@ -183,6 +186,8 @@ public final class QuiverServer implements AutoCloseable {
     if (metrics != null) {
       metrics.stop();
     }
+    ServingMetrics.unregisterNode(config.nodeId());
+    milvus.close();
     proxy.close();
     clients.close();
     view.close();
@@ -197,6 +202,8 @@ public final class QuiverServer implements AutoCloseable {
     if (metrics != null) {
       metrics.stop();
     }
+    ServingMetrics.unregisterNode(config.nodeId());
+    milvus.close();
     coordinator.close();
     cluster.close(); // the session ends: the registration vanishes
     proxy.close();

@@ -1,4 +1,4 @@
-package io.quiver.serving;
+package io.quiver.serving.tools;
 
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.CommitMessage;
@@ -34,15 +34,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Seals a collection's WAL through the engine API, as the Flink ingestion job would: per shard, the records after
- * the committed offset up to the end become one segment (rows) and one delete file (deletes), each vector field gets
- * the index its spec asks for, and one commit covers the offsets. Test-only stand-in for the Flink job, so the
- * serving ITs need no Flink MiniCluster.
+ * Seals a collection's WAL in this process through the engine API, as the Flink ingestion job does in a cluster: per
+ * shard, the records after the committed offset up to the current end become one segment (rows) and one delete file
+ * (deletes), each vector field gets the index its spec asks for, and one commit covers the offsets. For single-process
+ * setups without Flink (tests, benchmarks, the quickstart); not for concurrent use with the Flink job.
  */
-final class EngineSealer {
-  private EngineSealer() {}
+public final class LocalSealer {
+  private LocalSealer() {}
 
-  static Manifest seal(Catalog catalog, String collection, String bootstrap) {
+  /** Seals everything written so far; returns the new manifest (or the current one when there was nothing). */
+  public static Manifest seal(Catalog catalog, String collection, String bootstrap) {
     Manifest m = catalog.current(collection);
     WalCodec codec = new WalCodec(m.schema());
     Properties p = new Properties();
