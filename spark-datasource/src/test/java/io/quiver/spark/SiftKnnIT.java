@@ -132,6 +132,28 @@ class SiftKnnIT {
   }
 
   @Test
+  void knnSearchProcedureAnswersLikeTheJavaApi() {
+    spark.conf().set("spark.sql.catalog.qknn", QuiverCatalog.class.getName());
+    spark.conf().set("spark.sql.catalog.qknn.warehouse", dir.toUri().toString());
+    queryFrame().createOrReplaceTempView("sift_queries");
+    List<Row> sql = spark.sql("CALL qknn.system.knn_search(table => 'sift', queries => 'sift_queries', "
+        + "id_column => 'qid', vector_column => 'vec', k => 10, filter => 'id < 2500')").collectAsList();
+    List<Row> api = VectorSearchJob.knnJoin(spark, dir.toUri().toString(), new HadoopConf(Map.of()), C,
+        queryFrame(), new VectorSearchJob.Params().idColumn("qid").vectorColumn("vec").k(10).filter("id < 2500"))
+        .collectAsList();
+    assertThat(sql).hasSize(10 * queries.count());
+    assertThat(sql).allSatisfy(r -> assertThat(r.getLong(1)).isLessThan(2500));
+    assertThat(sorted(sql)).isEqualTo(sorted(api));
+  }
+
+  static List<String> sorted(List<Row> rows) {
+    List<String> out = new ArrayList<>();
+    rows.forEach(r -> out.add(r.get(0) + "/" + r.get(3) + "/" + r.get(1)));
+    java.util.Collections.sort(out);
+    return out;
+  }
+
+  @Test
   void knnJoinRecallAndEqualityWithTheEnginesSearch() throws Exception {
     Dataset<Row> result = VectorSearchJob.knnJoin(spark, dir.toUri().toString(), new HadoopConf(Map.of()), C,
         queryFrame(), new VectorSearchJob.Params().idColumn("qid").vectorColumn("vec").k(10).queryBatch(16));

@@ -97,6 +97,7 @@ public final class ReindexBench implements Callable<Integer> {
       }
     }
     spark.stop();
+    SparkBench.deleteWarehouse(warehouse);
     Progress.say("ReindexJob %.2f s, raw jvector %.2f s", job, raw);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rows", rows);

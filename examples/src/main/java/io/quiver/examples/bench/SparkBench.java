@@ -17,6 +17,16 @@ final class SparkBench {
         .getOrCreate();
   }
 
+  /** Deletes a benchmark's temporary warehouse (a file: URI), quietly. */
+  static void deleteWarehouse(String uri) {
+    try (java.util.stream.Stream<java.nio.file.Path> walk =
+        java.nio.file.Files.walk(java.nio.file.Paths.get(java.net.URI.create(uri)))) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | RuntimeException e) {
+      Progress.say("Could not delete %s: %s", uri, e);
+    }
+  }
+
   /** Runs {@code r} and returns its wall time in seconds. */
   static double time(Runnable r) {
     long t = System.nanoTime();

@@ -108,6 +108,7 @@ public final class SparkReadBench implements Callable<Integer> {
       out.put(prefix + "read_ratio", round(p / q));
     }
     spark.stop();
+    SparkBench.deleteWarehouse(warehouse);
     System.out.println(Json.write(out));
     return 0;
   }

@@ -197,7 +197,7 @@ public final class VectorSearchJob {
         .flatMap(e -> {
           List<Row> res = new ArrayList<>();
           int rank = 1;
-          for (Found f : e._2()) {
+          for (Found f : topK(e._2(), List.of(), k)) {
             Object[] vals = new Object[4 + f.fields().length];
             vals[0] = e._1();
             vals[1] = f.pk();
