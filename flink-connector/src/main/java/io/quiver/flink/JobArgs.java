@@ -8,7 +8,7 @@ import java.util.Map;
 record JobArgs(IngestionOptions options, Duration checkpointInterval) {
   static final String USAGE = "usage: IngestionJob --warehouse <uri> --bootstrap-servers <host:port,...> "
       + "--collection <name> [--checkpoint-interval 10s] [--seal-rows 100000] [--seal-bytes 67108864] "
-      + "[--seal-age 10s] [--hadoop.<key>=<value> ...] [--kafka.<key>=<value> ...]";
+      + "[--seal-age 10s] [--seal-index none|spec] [--hadoop.<key>=<value> ...] [--kafka.<key>=<value> ...]";
 
   static JobArgs parse(String[] args) {
     Map<String, String> named = new HashMap<>();
@@ -50,6 +50,19 @@ record JobArgs(IngestionOptions options, Duration checkpointInterval) {
     }
     if ((v = named.remove("seal-age")) != null) {
       b.sealAge(duration("seal-age", v, null));
+    }
+    if ((v = named.remove("seal-index")) != null) {
+      switch (v) {
+        case "none":
+          b.indexer(io.quiver.flink.ingest.SegmentIndexer.NONE);
+          break;
+        case "spec":
+          b.indexer(io.quiver.flink.ingest.SegmentIndexer.COLLECTION_SPEC);
+          break;
+        default:
+          throw new IllegalArgumentException("Invalid --seal-index '" + v + "': expected none (Spark reindexes later) "
+              + "or spec (build the collection's index spec at every seal)");
+      }
     }
     if (!named.isEmpty()) {
       throw new IllegalArgumentException("Unknown argument(s) " + named.keySet() + "; " + USAGE);

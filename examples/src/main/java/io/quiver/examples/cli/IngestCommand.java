@@ -39,13 +39,22 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--seal-age", defaultValue = "PT60S", description = "Seal rows this old (default ${DEFAULT-VALUE}).")
   Duration sealAge;
 
+  @Option(names = "--seal-index", defaultValue = "none",
+      description = "none (Spark reindexes later) or spec (build the collection's index at every seal); default ${DEFAULT-VALUE}.")
+  String sealIndex;
+
   @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "A Kafka client setting (repeatable).")
   Map<String, String> kafka = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
     IngestionOptions opts = IngestionOptions.builder(collection, warehouse.warehouse, bootstrap)
-        .hadoopProperties(warehouse.hadoop).kafkaProperties(kafka).sealRows(sealRows).sealAge(sealAge).build();
+        .hadoopProperties(warehouse.hadoop).kafkaProperties(kafka).sealRows(sealRows).sealAge(sealAge)
+        .indexer(switch (sealIndex) {
+          case "none" -> io.quiver.flink.ingest.SegmentIndexer.NONE;
+          case "spec" -> io.quiver.flink.ingest.SegmentIndexer.COLLECTION_SPEC;
+          default -> throw new IllegalArgumentException("Invalid --seal-index '" + sealIndex + "': expected none or spec");
+        }).build();
     JobClient job = IngestionJob.start(opts, parallelism, checkpoint, new org.apache.flink.configuration.Configuration());
     System.out.println("quiver: ingesting " + collection + " (job " + job.getJobID() + "); Ctrl-C to stop");
     CountDownLatch stop = new CountDownLatch(1);

@@ -22,9 +22,14 @@ public final class QuiverCli implements Callable<Integer> {
     return 0;
   }
 
+  /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+  private static final java.util.logging.Logger JVECTOR_LOG = java.util.logging.Logger.getLogger("io.github.jbellis.jvector");
+
   public static void main(String[] args) {
-    // Libraries that log through java.util.logging (jvector) would print INFO lines on the console; keep warnings.
+    // Libraries that log through java.util.logging would print on the console: keep their warnings, except jvector's
+    // notice that JDK 17 has no SIMD (README says so); the logs of everything else go to logs/quiver.log.
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    JVECTOR_LOG.setLevel(java.util.logging.Level.SEVERE);
     System.exit(run(args));
   }
 

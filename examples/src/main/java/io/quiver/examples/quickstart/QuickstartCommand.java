@@ -130,10 +130,11 @@ public final class QuickstartCommand implements Callable<Integer> {
     client.loadCollection(LoadCollectionReq.builder().collectionName(COLLECTION).build());
     tour.done();
 
-    tour.step("Starting the Flink ingestion job on a MiniCluster (Kafka WAL -> sealed segments on S3, "
+    tour.step("Starting the Flink ingestion job on a MiniCluster (Kafka WAL -> sealed, GRAPH-indexed segments on S3, "
         + "checkpoint every second)");
     IngestionOptions opts = IngestionOptions.builder(COLLECTION, warehouse, bootstrap).hadoopProperties(hadoop)
-        .sealRows(Math.max(500, rows / 3)).sealAge(Duration.ofSeconds(3)).build();
+        .sealRows(Math.max(500, rows / 3)).sealAge(Duration.ofSeconds(3))
+        .indexer(io.quiver.flink.ingest.SegmentIndexer.COLLECTION_SPEC).build();
     JobClient job = IngestionJob.start(opts, 1, Duration.ofSeconds(1), new org.apache.flink.configuration.Configuration());
     tour.say("job %s running", job.getJobID());
     tour.done();
@@ -164,7 +165,8 @@ public final class QuickstartCommand implements Callable<Integer> {
       tour.say("manifest v%d: %d segments, %d rows, committed WAL offsets %s", m.version(), m.segments().size(),
           m.totalRows(), m.committedOffsets());
       m.segments().forEach(s -> tour.say("  segment %s  %d rows  index %s", s.id(), s.rowCount(),
-          s.indexes().isEmpty() ? "(none yet: searched exactly)" : s.indexes().keySet()));
+          s.indexes().isEmpty() ? "(none: searched exactly)"
+          : s.indexes().values().stream().map(f -> f.spec().kind() + " " + f.file()).toList()));
       tour.done();
 
       tour.step("A filtered search: digit in [3, 8] (the filter runs as a bitmap over each segment)");

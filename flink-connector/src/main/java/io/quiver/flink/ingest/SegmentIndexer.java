@@ -19,6 +19,9 @@ public interface SegmentIndexer extends Serializable {
   /** Builds no index. */
   SegmentIndexer NONE = (conf, segmentDir, schema, stats, specs) -> Map.of();
 
+  /** Builds the collection's own index spec at every seal ({@link SpecIndexer}). */
+  SegmentIndexer COLLECTION_SPEC = new SpecIndexer();
+
   /**
    * Builds index files for one sealed segment, inside {@code segmentDir}; called once per seal, on the task thread,
    * after the data and stats files are written. Must be deterministic in its file names (a replay rewrites them).
