@@ -68,8 +68,7 @@ class IngestionFailureIT {
         Awaitility.await("every failure point fired").atMost(Duration.ofMinutes(4))
             .pollInterval(Duration.ofMillis(200)).until(() -> FailurePoints.fired().containsAll(points));
         work.write(w, 50_000);
-        savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-            .get(2, TimeUnit.MINUTES);
+        savepoint = stopWithSavepoint(job, savepoints.toUri().toString());
       } catch (Exception e) {
         FlinkTestSupport.cancel(job);
         throw e;
@@ -84,6 +83,25 @@ class IngestionFailureIT {
         work.assertIngested(catalog, m);
       } finally {
         FlinkTestSupport.cancel(resumed);
+      }
+    }
+  }
+
+  /**
+   * Stops the job with a savepoint once every task runs: right after the last injected failure the job may still be
+   * restarting, and Flink refuses the savepoint then ("not being executed at the moment"). Retries until a deadline.
+   */
+  private static String stopWithSavepoint(JobClient job, String dir) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (true) {
+      try {
+        return job.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.ExecutionException e) {
+        boolean restarting = String.valueOf(e.getCause()).contains("is not being executed at the moment");
+        if (!restarting || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500); // the restart has no completion event a JobClient exposes; poll with a deadline
       }
     }
   }
