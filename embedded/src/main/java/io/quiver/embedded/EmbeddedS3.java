@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.gaul.s3proxy.S3Proxy;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #hadoopProperties()} are the S3A settings that point Hadoop's {@code s3a://} file system at it.
  */
 public final class EmbeddedS3 implements AutoCloseable {
-  /** The bucket {@link #start()} creates. */
-  public static final String DEFAULT_BUCKET = "quiver";
+  /** The prefix of the bucket {@link #start()} creates: {@code quiver-<8 hex digits>}, new for every server. */
+  public static final String DEFAULT_BUCKET_PREFIX = "quiver";
   private static final String REGION = "us-east-1";
   private static final String ACCESS_KEY = "quiver-access-key";
   private static final String SECRET_KEY = "quiver-secret-key";
@@ -49,9 +50,20 @@ public final class EmbeddedS3 implements AutoCloseable {
     this.port = proxy.getPort();
   }
 
-  /** Starts S3Proxy with the bucket {@value #DEFAULT_BUCKET}. */
+  /**
+   * Starts S3Proxy with a bucket of its own, {@code quiver-<8 random hex digits>}.
+   *
+   * <p>Hadoop caches S3A file systems by bucket ({@code FileSystem.get} keys on scheme and authority, not on the
+   * endpoint), so two servers started in one JVM with the same bucket name would share the first one's cached client
+   * and endpoint. A fresh bucket name per server keeps every {@code s3a://} URI pointing at the server that made it.
+   */
   public static EmbeddedS3 start() {
-    return start(DEFAULT_BUCKET);
+    return start(uniqueBucket());
+  }
+
+  /** A bucket name no other server of this JVM uses: {@value #DEFAULT_BUCKET_PREFIX}-&lt;8 hex digits&gt;. */
+  public static String uniqueBucket() {
+    return String.format("%s-%08x", DEFAULT_BUCKET_PREFIX, ThreadLocalRandom.current().nextInt());
   }
 
   /**

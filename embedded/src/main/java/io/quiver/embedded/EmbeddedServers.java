@@ -115,7 +115,7 @@ public final class EmbeddedServers implements AutoCloseable {
   public static final class Builder {
     private boolean zookeeper;
     private boolean s3;
-    private String bucket = EmbeddedS3.DEFAULT_BUCKET;
+    private String bucket; // null: a fresh bucket per start
     private boolean kafka;
     private Map<String, String> kafkaOverrides = Map.of();
 
@@ -139,9 +139,11 @@ public final class EmbeddedServers implements AutoCloseable {
       return this;
     }
 
-    /** Selects S3Proxy with the bucket {@value EmbeddedS3#DEFAULT_BUCKET}. */
+    /** Selects S3Proxy with a bucket of its own for every start, see {@link EmbeddedS3#start()}. */
     public Builder s3() {
-      return s3(EmbeddedS3.DEFAULT_BUCKET);
+      this.s3 = true;
+      this.bucket = null;
+      return this;
     }
 
     /** Selects S3Proxy with the given bucket. */
@@ -170,7 +172,7 @@ public final class EmbeddedServers implements AutoCloseable {
           millis.put("zookeeper", startedZooKeeper.startupTime().toMillis());
         }
         if (s3) {
-          startedS3 = EmbeddedS3.start(bucket);
+          startedS3 = bucket == null ? EmbeddedS3.start() : EmbeddedS3.start(bucket);
           started.push(startedS3);
           millis.put("s3", startedS3.startupTime().toMillis());
         }

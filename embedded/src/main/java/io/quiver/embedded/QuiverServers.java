@@ -38,6 +38,6 @@ public @interface QuiverServers {
   /** Start a standalone ZooKeeper server ({@link EmbeddedZooKeeper}). */
   boolean zookeeper() default false;
 
-  /** Start S3Proxy with the bucket {@value EmbeddedS3#DEFAULT_BUCKET} ({@link EmbeddedS3}). */
+  /** Start S3Proxy with a bucket of its own, {@code quiver-<8 hex digits>} ({@link EmbeddedS3#start()}). */
   boolean s3() default false;
 }
