@@ -74,7 +74,8 @@ public final class SegmentReader {
   }
 
   /** Reads row groups {@code [first, first + count)} of an open data file into one {@link SegmentData}. */
-  static SegmentData read(SegmentRowGroups g, BufferAllocator allocator, int first, int count) {
+  static SegmentData read(SegmentRowGroups g, BufferAllocator allocator, int first, int count,
+      @Nullable Map<String, float[]> reuse) {
     CollectionSchema schema = g.schema;
     List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks = g.reader.getRowGroups();
     long total = 0;
@@ -91,13 +92,24 @@ public final class SegmentReader {
       List<ColumnSink> sinks = new ArrayList<>();
       for (FieldSchema f : g.fields) {
         if (f.type().isVector()) {
-          float[] buf = new float[rows * f.dim()];
+          float[] buf = reuse == null ? null : reuse.get(f.name());
+          if (buf == null || buf.length < rows * f.dim()) {
+            buf = new float[rows * f.dim()];
+            if (reuse != null) {
+              reuse.put(f.name(), buf);
+            }
+          }
           floats.put(f.name(), buf);
           sinks.add(new VectorSink(f, buf, file));
         } else {
           FieldVector v = ArrowSchemas.toArrow(f).createVector(allocator);
-          v.setInitialCapacity(rows);
-          v.allocateNew();
+          if (v instanceof VarCharVector) {
+            // sized from the column chunks: growing a large string buffer value by value costs copies
+            ((VarCharVector) v).allocateNew(Math.max(1, uncompressedBytes(blocks, first, count, f.name())), rows);
+          } else {
+            v.setInitialCapacity(rows);
+            v.allocateNew();
+          }
           vectors.add(v);
           sinks.add(new ScalarSink(f, v));
         }
@@ -148,6 +160,19 @@ public final class SegmentReader {
       vectors.forEach(FieldVector::close);
       throw e;
     }
+  }
+
+  private static long uncompressedBytes(List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks, int first,
+      int count, String column) {
+    long bytes = 0;
+    for (int i = first; i < first + count; i++) {
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : blocks.get(i).getColumns()) {
+        if (c.getPath().size() == 1 && c.getPath().toArray()[0].equals(column)) {
+          bytes += c.getTotalUncompressedSize();
+        }
+      }
+    }
+    return bytes;
   }
 
   static Type column(MessageType fileSchema, String name, String file) {

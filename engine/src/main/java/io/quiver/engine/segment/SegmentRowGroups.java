@@ -7,7 +7,9 @@ import io.quiver.engine.schema.FieldSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.Nullable;
 import org.apache.arrow.memory.BufferAllocator;
@@ -42,6 +44,7 @@ public final class SegmentRowGroups implements AutoCloseable {
   final MessageType requested;
   final String createdBy;
   private final long[] firstRows;
+  private final Map<String, float[]> reusable = new HashMap<>();
 
   private SegmentRowGroups(CollectionSchema schema, SegmentStats stats, String file, ParquetFileReader reader,
       List<FieldSchema> fields, boolean readMeta, MessageType requested) {
@@ -142,7 +145,21 @@ public final class SegmentRowGroups implements AutoCloseable {
       throw new IllegalArgumentException("Cannot read row groups " + first + " (+" + count + ") of " + file
           + ": it has " + rowGroupCount());
     }
-    return SegmentReader.read(this, allocator, first, count);
+    return SegmentReader.read(this, allocator, first, count, null);
+  }
+
+  /**
+   * Reads row group {@code g} into float buffers reused from the previous {@code readReusing} call (a large
+   * segment's vectors are humongous arrays: reusing them spares the collector). The previous result's vector
+   * buffers are overwritten, so it must no longer be in use; a reused buffer may be longer than
+   * {@code rows * dim}.
+   */
+  public SegmentData readReusing(BufferAllocator allocator, int g) {
+    if (g < 0 || g >= rowGroupCount()) {
+      throw new IllegalArgumentException("Cannot read row group " + g + " of " + file + ": it has "
+          + rowGroupCount());
+    }
+    return SegmentReader.read(this, allocator, g, 1, reusable);
   }
 
   @Override

@@ -60,7 +60,8 @@ final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
     while (next < end) {
       releaseBatch();
       int g = next++;
-      data = groups.read(allocator, g, 1);
+      // Spark has consumed the previous batch before asking for the next: its float buffers can be reused.
+      data = groups.readReusing(allocator, g);
       if (batch(g)) {
         return true;
       }
