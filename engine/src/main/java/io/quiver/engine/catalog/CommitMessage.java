@@ -121,7 +121,12 @@ public final class CommitMessage implements Serializable {
   }
 
   public boolean isEmpty() {
-    return addedPartitions.isEmpty() && addedSegments.isEmpty() && removedSegments.isEmpty() && addedDeletes.isEmpty() && removedDeletes.isEmpty()
+    return addedPartitions.isEmpty() && changesNoData();
+  }
+
+  /** True when the message changes nothing but (maybe) the partition list. */
+  boolean changesNoData() {
+    return addedSegments.isEmpty() && removedSegments.isEmpty() && addedDeletes.isEmpty() && removedDeletes.isEmpty()
         && indexUpdates.isEmpty() && offsets.isEmpty() && !truncate && newIndexSpecs == null;
   }
 

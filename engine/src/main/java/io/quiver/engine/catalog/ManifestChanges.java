@@ -38,7 +38,7 @@ final class ManifestChanges {
         return base;
       }
     }
-    if (msg.isEmpty()) {
+    if (msg.isEmpty() || (msg.changesNoData() && base.partitions().containsAll(msg.addedPartitions()))) {
       return base;
     }
     List<String> partitions = new ArrayList<>(base.partitions());

@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.Nullable;
+import org.apache.spark.network.util.JavaUtils;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -29,14 +31,15 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A scan of one manifest version: one input partition per segment that its stats do not rule out (one per row group
- * for a segment larger than {@link #SPLIT_BYTES}), plus one for the unsealed WAL tail when asked. Visibility (upserts, deletes, tail) is computed once on the driver from the key
+ * for a segment larger than {@code spark.sql.files.maxPartitionBytes}), plus one for the unsealed WAL tail when
+ * asked. Visibility (upserts, deletes, tail) is computed once on the driver from the key
  * columns ({@link SnapshotVisibility}, cached per snapshot) and shipped to each task as its segment's hidden-row
  * bitmap. {@link #description()} (shown by {@code explain()}) names the version, snapshot id, pushed filters, read
  * columns and how many segments the stats skipped.
  */
 public final class QuiverScan implements Scan, Batch {
-  /** Segments whose data file is larger are split by row group into several input partitions. */
-  static final long SPLIT_BYTES = 64L << 20;
+  /** Spark's split size for file sources; a segment's data file larger than it is read by one task per row group. */
+  static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
 
   private final QuiverOptions options;
   private final HadoopConf conf;
@@ -116,10 +119,11 @@ public final class QuiverScan implements Scan, Batch {
     } else {
       vis = VisibilityCache.get(catalog, manifest);
     }
+    long splitBytes = JavaUtils.byteStringAsBytes(SparkSession.active().conf().get(MAX_PARTITION_BYTES, "128m"));
     for (SegmentEntry s : kept) {
       RoaringBitmap hidden = vis.hidden(s.id());
       if (hidden.getLongCardinality() < s.rowCount()) {
-        split(catalog, ctx, s, hidden, out);
+        split(catalog, ctx, s, hidden, splitBytes, out);
       }
     }
     if (tailPartition != null && !tailPartition.rows.isEmpty()) {
@@ -130,13 +134,13 @@ public final class QuiverScan implements Scan, Batch {
   }
 
   /**
-   * One partition per row group for a segment larger than {@link #SPLIT_BYTES} (its footer is read here, on the
+   * One partition per row group for a segment larger than {@code splitBytes} (its footer is read here, on the
    * driver), else one for the whole segment: large segments are read by several tasks, as Spark splits Parquet
    * files.
    */
-  private static void split(Catalog catalog, ReadContext ctx, SegmentEntry s, RoaringBitmap hidden,
+  private static void split(Catalog catalog, ReadContext ctx, SegmentEntry s, RoaringBitmap hidden, long splitBytes,
       List<InputPartition> out) {
-    if (s.stats().dataBytes() <= SPLIT_BYTES) {
+    if (s.stats().dataBytes() <= splitBytes) {
       out.add(new SegmentPartition(ctx, s, 0, -1, 0, hidden));
       return;
     }
