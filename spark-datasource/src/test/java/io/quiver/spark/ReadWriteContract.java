@@ -74,6 +74,17 @@ abstract class ReadWriteContract {
     return spark().read().format("quiver").options(o).load();
   }
 
+  /** {@code rows} as a DataFrame whose task throws when it reaches key {@code failId}. */
+  Dataset<Row> failingAt(String collection, long failId, List<Row> rows) {
+    spark().udf().register("boom_" + collection, (UDF1<Long, Long>) id -> {
+      if (id == failId) {
+        throw new IllegalStateException("injected failure at id " + failId);
+      }
+      return id;
+    }, DataTypes.LongType);
+    return TestRows.df(spark(), rows).withColumn("id", functions.callUDF("boom_" + collection, functions.col("id")));
+  }
+
   @Test
   void writeThenReadBackEqual() {
     String c = newCollection(2);
@@ -144,14 +155,7 @@ abstract class ReadWriteContract {
     untouched.addAll(TestRows.rows(200, 220, 1));
 
     // A failing overwrite of p1 changes nothing.
-    spark().udf().register("boom_" + c, (UDF1<Long, Long>) id -> {
-      if (id == 150) {
-        throw new IllegalStateException("injected failure at id 150");
-      }
-      return id;
-    }, DataTypes.LongType);
-    Dataset<Row> failing = TestRows.df(spark(), TestRows.rows(100, 160, 3))
-        .withColumn("id", functions.callUDF("boom_" + c, functions.col("id")));
+    Dataset<Row> failing = failingAt(c, 150, TestRows.rows(100, 160, 3));
     assertThatThrownBy(() -> write(c, failing, "overwrite", Map.of("partition", "p1")))
         .hasStackTraceContaining("injected failure");
     assertThat(catalog().current(c).version()).isEqualTo(before.version());
@@ -199,14 +203,7 @@ abstract class ReadWriteContract {
     String c = newCollection(2);
     write(c, TestRows.df(spark(), TestRows.rows(0, 100, 1)), "append", Map.of());
     Manifest before = catalog().current(c);
-    spark().udf().register("boom_" + c, (UDF1<Long, Long>) id -> {
-      if (id == 1150) {
-        throw new IllegalStateException("injected failure at id 1150");
-      }
-      return id;
-    }, DataTypes.LongType);
-    Dataset<Row> failing = TestRows.df(spark(), TestRows.rows(1000, 1200, 2))
-        .withColumn("id", functions.callUDF("boom_" + c, functions.col("id")));
+    Dataset<Row> failing = failingAt(c, 1150, TestRows.rows(1000, 1200, 2));
     assertThatThrownBy(() -> write(c, failing, "append", Map.of())).hasStackTraceContaining("injected failure");
     Manifest after = catalog().current(c);
     assertThat(after.version()).isEqualTo(before.version());
