@@ -32,17 +32,27 @@ import org.slf4j.LoggerFactory;
 /**
  * SQL {@code DELETE FROM t WHERE ...}: finds the visible rows matching the filter (stats skip segments; only the
  * filter's columns and the keys are read), writes one batch delete file per shard with offset
- * {@link DeleteFiles#AFTER_EVERY_OFFSET} and commits them. Under the row order rule such a delete hides every row of
- * its keys committed at or before its own commit; rows written later (or still in the WAL tail) stay visible.
+ * {@link DeleteFiles#AFTER_EVERY_OFFSET} and the last sequence number of the snapshot it evaluated, and commits them.
+ * Under the row order rule such a delete hides every row of its keys committed at or before that snapshot; rows
+ * committed later — even while the delete was being evaluated — or still in the WAL tail stay visible.
  */
 public final class BatchDeletes {
   private static final Logger LOG = LoggerFactory.getLogger(BatchDeletes.class);
 
   private BatchDeletes() {}
 
-  /** Deletes the rows matching {@code filter}; returns how many keys were deleted. */
+  /** Deletes the rows of the current version matching {@code filter}; returns how many keys were deleted. */
   public static long delete(Catalog catalog, String collection, Filter filter) {
-    Manifest m = catalog.current(collection);
+    return delete(catalog, catalog.current(collection), filter);
+  }
+
+  /**
+   * Deletes the rows of snapshot {@code m} matching {@code filter}; returns how many keys were deleted. The delete
+   * files are bound to {@code m}'s last sequence number, so a row committed after {@code m} (an upsert racing this
+   * delete) stays visible even though the delete commits after it.
+   */
+  public static long delete(Catalog catalog, Manifest m, Filter filter) {
+    String collection = m.collection();
     CollectionSchema schema = m.schema();
     BoundFilter bound = filter.bind(schema);
     SnapshotVisibility vis = VisibilityCache.get(catalog, m);
@@ -80,7 +90,8 @@ public final class BatchDeletes {
         Path p = new Path(dir, rel);
         written.add(p);
         long bytes = DeleteFiles.write(catalog.conf(), p, schema.primaryKey().type(), e.getValue());
-        b.addDeleteFile(new DeleteFileEntry(rel, e.getKey(), 0, e.getValue().size(), DeleteFiles.AFTER_EVERY_OFFSET,
+        b.addDeleteFile(new DeleteFileEntry(rel, e.getKey(), m.lastSequenceNumber(), e.getValue().size(),
+            DeleteFiles.AFTER_EVERY_OFFSET,
             DeleteFiles.AFTER_EVERY_OFFSET, bytes));
       }
       Manifest after = catalog.committer(collection).commit(b.summary("filter", filter.toString()).build());

@@ -201,6 +201,10 @@ public final class SparkSchemas {
         throw new IllegalArgumentException("Cannot write column '" + sf.name() + "' (" + sf.dataType().simpleString()
             + "): unknown column; the collection has " + schema.fieldNames());
       }
+      if (f.isAutoId()) {
+        throw new IllegalArgumentException("Cannot write column '" + sf.name() + "': the primary key of "
+            + "this collection is auto id, Quiver generates it; drop the column from the DataFrame");
+      }
       if (!compatible(sf.dataType(), f.type())) {
         throw new IllegalArgumentException("Cannot write column '" + sf.name() + "': type "
             + sf.dataType().simpleString() + " does not fit " + f.typeString() + " (expected "

@@ -74,6 +74,17 @@ abstract class ReadWriteContract {
     return spark().read().format("quiver").options(o).load();
   }
 
+  /** {@code rows} as a DataFrame whose task throws when it reaches key {@code failId}. */
+  Dataset<Row> failingAt(String collection, long failId, List<Row> rows) {
+    spark().udf().register("boom_" + collection, (UDF1<Long, Long>) id -> {
+      if (id == failId) {
+        throw new IllegalStateException("injected failure at id " + failId);
+      }
+      return id;
+    }, DataTypes.LongType);
+    return TestRows.df(spark(), rows).withColumn("id", functions.callUDF("boom_" + collection, functions.col("id")));
+  }
+
   @Test
   void writeThenReadBackEqual() {
     String c = newCollection(2);
@@ -133,6 +144,38 @@ abstract class ReadWriteContract {
   }
 
   @Test
+  void overwriteOfOnePartitionLeavesTheOthersIntact_atomically() {
+    String c = newCollection(2);
+    write(c, TestRows.df(spark(), TestRows.rows(0, 30, 1)), "append", Map.of());
+    write(c, TestRows.df(spark(), TestRows.rows(100, 130, 1)), "append", Map.of("partition", "p1"));
+    write(c, TestRows.df(spark(), TestRows.rows(200, 220, 1)), "append", Map.of("partition", "p2"));
+    Manifest before = catalog().current(c);
+    assertThat(before.partitions()).as("partitions created by the writes").containsExactly("_default", "p1", "p2");
+    List<Row> untouched = new ArrayList<>(TestRows.rows(0, 30, 1));
+    untouched.addAll(TestRows.rows(200, 220, 1));
+
+    // A failing overwrite of p1 changes nothing.
+    Dataset<Row> failing = failingAt(c, 150, TestRows.rows(100, 160, 3));
+    assertThatThrownBy(() -> write(c, failing, "overwrite", Map.of("partition", "p1")))
+        .hasStackTraceContaining("injected failure");
+    assertThat(catalog().current(c).version()).isEqualTo(before.version());
+
+    write(c, TestRows.df(spark(), TestRows.rows(100, 110, 2)), "overwrite", Map.of("partition", "p1"));
+    Manifest after = catalog().current(c);
+    assertThat(after.version()).as("one commit").isEqualTo(before.version() + 1);
+    assertThat(after.summary().get("operation")).isEqualTo("overwrite");
+    assertThat(after.segments().stream().filter(s -> s.stats().partition().equals("p1"))
+        .allMatch(s -> s.sequenceNumber() == after.lastSequenceNumber())).as("p1 holds only the new segments").isTrue();
+    List<Row> expected = new ArrayList<>(untouched);
+    expected.addAll(TestRows.rows(100, 110, 2));
+    assertThat(TestRows.canonical(read(c, Map.of()).collectAsList())).isEqualTo(TestRows.canonical(expected));
+    List<Row> old = new ArrayList<>(untouched);
+    old.addAll(TestRows.rows(100, 130, 1));
+    assertThat(TestRows.canonical(read(c, Map.of("version", Long.toString(before.version()))).collectAsList()))
+        .as("the version before the overwrite").isEqualTo(TestRows.canonical(old));
+  }
+
+  @Test
   void timeTravelToEachEarlierVersion() {
     String c = newCollection(2);
     Map<Long, List<Row>> expected = new HashMap<>();
@@ -160,14 +203,7 @@ abstract class ReadWriteContract {
     String c = newCollection(2);
     write(c, TestRows.df(spark(), TestRows.rows(0, 100, 1)), "append", Map.of());
     Manifest before = catalog().current(c);
-    spark().udf().register("boom_" + c, (UDF1<Long, Long>) id -> {
-      if (id == 1150) {
-        throw new IllegalStateException("injected failure at id 1150");
-      }
-      return id;
-    }, DataTypes.LongType);
-    Dataset<Row> failing = TestRows.df(spark(), TestRows.rows(1000, 1200, 2))
-        .withColumn("id", functions.callUDF("boom_" + c, functions.col("id")));
+    Dataset<Row> failing = failingAt(c, 1150, TestRows.rows(1000, 1200, 2));
     assertThatThrownBy(() -> write(c, failing, "append", Map.of())).hasStackTraceContaining("injected failure");
     Manifest after = catalog().current(c);
     assertThat(after.version()).isEqualTo(before.version());

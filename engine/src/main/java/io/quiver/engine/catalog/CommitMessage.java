@@ -33,6 +33,7 @@ public final class CommitMessage implements Serializable {
   private final Map<Integer, OffsetRange> offsets;
   private final boolean truncate;
   @Nullable private final String truncatePartition;
+  private final Set<String> addedPartitions;
   @Nullable private final Map<String, IndexSpec> newIndexSpecs;
   private final Map<String, String> summary;
 
@@ -47,6 +48,7 @@ public final class CommitMessage implements Serializable {
     this.offsets = Collections.unmodifiableMap(new TreeMap<>(b.offsets));
     this.truncate = b.truncate;
     this.truncatePartition = b.truncatePartition;
+    this.addedPartitions = Collections.unmodifiableSet(new LinkedHashSet<>(b.addedPartitions));
     this.newIndexSpecs = b.newIndexSpecs == null ? null : Collections.unmodifiableMap(new TreeMap<>(b.newIndexSpecs));
     this.summary = Collections.unmodifiableMap(new TreeMap<>(b.summary));
   }
@@ -113,7 +115,17 @@ public final class CommitMessage implements Serializable {
     return summary;
   }
 
+  /** Partitions this commit creates when the base lacks them (its segments may go there). */
+  public Set<String> addedPartitions() {
+    return addedPartitions;
+  }
+
   public boolean isEmpty() {
+    return addedPartitions.isEmpty() && changesNoData();
+  }
+
+  /** True when the message changes nothing but (maybe) the partition list. */
+  boolean changesNoData() {
     return addedSegments.isEmpty() && removedSegments.isEmpty() && addedDeletes.isEmpty() && removedDeletes.isEmpty()
         && indexUpdates.isEmpty() && offsets.isEmpty() && !truncate && newIndexSpecs == null;
   }
@@ -130,6 +142,7 @@ public final class CommitMessage implements Serializable {
     private final String operation;
     private final List<SegmentEntry> addedSegments = new ArrayList<>();
     private final Set<String> removedSegments = new LinkedHashSet<>();
+    private final Set<String> addedPartitions = new LinkedHashSet<>();
     private final List<DeleteFileEntry> addedDeletes = new ArrayList<>();
     private final Set<String> removedDeletes = new LinkedHashSet<>();
     private final Map<String, Map<String, IndexFile>> indexUpdates = new LinkedHashMap<>();
@@ -183,6 +196,15 @@ public final class CommitMessage implements Serializable {
       OffsetRange prev = offsets.get(shard);
       offsets.put(shard, prev == null ? new OffsetRange(first, last)
           : new OffsetRange(Math.min(prev.first(), first), Math.max(prev.last(), last)));
+      return this;
+    }
+
+    /** Creates {@code partition} if the collection does not have it yet (a no-op otherwise). */
+    public Builder addPartition(String partition) {
+      if (partition == null || partition.isBlank() || partition.length() > 255) {
+        throw new IllegalArgumentException("A partition name is 1-255 characters, got '" + partition + "'");
+      }
+      addedPartitions.add(partition);
       return this;
     }
 

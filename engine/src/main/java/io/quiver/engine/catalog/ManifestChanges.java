@@ -38,8 +38,14 @@ final class ManifestChanges {
         return base;
       }
     }
-    if (msg.isEmpty()) {
+    if (msg.isEmpty() || (msg.changesNoData() && base.partitions().containsAll(msg.addedPartitions()))) {
       return base;
+    }
+    List<String> partitions = new ArrayList<>(base.partitions());
+    for (String p : msg.addedPartitions()) {
+      if (!partitions.contains(p)) {
+        partitions.add(p);
+      }
     }
     Map<String, SegmentEntry> live = ManifestCommitter.byId(base.segments());
     List<SegmentEntry> segments = new ArrayList<>(base.segments());
@@ -94,9 +100,9 @@ final class ManifestChanges {
         throw new CommitFailedException("Commit " + msg.commitId() + " adds segment " + s.id()
             + ", which is already live in " + base.collection() + " v" + base.version());
       }
-      if (!base.partitions().contains(s.stats().partition())) {
+      if (!partitions.contains(s.stats().partition())) {
         throw new CommitFailedException("Commit " + msg.commitId() + " adds segment " + s.id() + " to partition '"
-            + s.stats().partition() + "', which " + base.collection() + " does not have: " + base.partitions());
+            + s.stats().partition() + "', which " + base.collection() + " does not have: " + partitions);
       }
       segments.add(s.withSequenceNumber(seq));
       addedRows += s.rowCount();
@@ -107,7 +113,14 @@ final class ManifestChanges {
         throw new CommitFailedException("Commit " + msg.commitId() + " adds delete file " + d.path()
             + ", which is already live");
       }
-      deletes.add(d.withSequenceNumber(seq));
+      if (d.sequenceNumber() > base.lastSequenceNumber()) {
+        throw new IllegalArgumentException("Commit " + msg.commitId() + " adds delete file " + d.path()
+            + " bound to sequence number " + d.sequenceNumber() + ", after the last one of " + base.collection()
+            + " v" + base.version() + " (" + base.lastSequenceNumber() + ")");
+      }
+      // A delete bound to the snapshot it was evaluated on keeps that snapshot's number: it hides only rows that
+      // snapshot could see, never a row committed between its evaluation and this commit.
+      deletes.add(d.sequenceNumber() > 0 ? d : d.withSequenceNumber(seq));
       addedDeletes += d.count();
     }
     Map<Integer, Long> offsets = new TreeMap<>(base.committedOffsets());
@@ -121,6 +134,7 @@ final class ManifestChanges {
     summary.put("added-deletes", Long.toString(addedDeletes));
     summary.put("total-segments", Integer.toString(segments.size()));
     Manifest.Builder b = base.toBuilder()
+        .partitions(partitions)
         .segments(segments)
         .deleteFiles(deletes)
         .committedOffsets(offsets)

@@ -23,8 +23,9 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 /**
  * Delete files: Parquet files of {@code (pk, offset)} for one shard. A delete at {@code offset} in a commit with
  * sequence number {@code s} hides every row of that pk whose order {@code (seq, offset)} is lower than
- * {@code (s, offset)}. Batch deletes (SQL {@code DELETE}) carry {@link #AFTER_EVERY_OFFSET} and so hide every row
- * committed at or before their commit.
+ * {@code (s, offset)}. Batch deletes (SQL {@code DELETE}) carry {@link #AFTER_EVERY_OFFSET} and, as their sequence
+ * number, the last one of the snapshot they were evaluated on, so they hide every row of their keys that snapshot
+ * could see and no row committed after it.
  */
 public final class DeleteFiles {
   /** Offset of a batch delete: after every row of its own commit. */

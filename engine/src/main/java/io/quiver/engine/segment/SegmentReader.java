@@ -27,22 +27,17 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.ParquetRuntimeException;
 import java.nio.ByteBuffer;
-import org.apache.parquet.HadoopReadOptions;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Reads a segment written by {@link SegmentWriter} into a {@link SegmentData}: scalars as Arrow vectors, each vector
@@ -73,97 +68,91 @@ public final class SegmentReader {
    */
   public static SegmentData read(Configuration conf, Path segmentDir, CollectionSchema schema,
       BufferAllocator allocator, @Nullable Set<String> columns) {
-    SegmentStats stats = readStats(conf, segmentDir, schema);
-    Path data = new Path(segmentDir, SegmentFiles.DATA_FILE);
-    List<FieldSchema> fields = new ArrayList<>();
-    for (FieldSchema f : schema.fields()) {
-      if (columns == null || columns.contains(f.name()) || f.isPrimaryKey()) {
-        fields.add(f);
-      }
+    try (SegmentRowGroups groups = SegmentRowGroups.open(conf, segmentDir, schema, columns)) {
+      return groups.read(allocator, 0, groups.rowGroupCount());
     }
-    boolean readMeta = schema.dynamicField() && (columns == null || columns.contains(CollectionSchema.DYNAMIC_FIELD));
-    int rows = Math.toIntExact(stats.rowCount());
+  }
+
+  /** Reads row groups {@code [first, first + count)} of an open data file into one {@link SegmentData}. */
+  static SegmentData read(SegmentRowGroups g, BufferAllocator allocator, int first, int count,
+      @Nullable Map<String, float[]> reuse) {
+    CollectionSchema schema = g.schema;
+    List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks = g.reader.getRowGroups();
+    long total = 0;
+    for (int i = first; i < first + count; i++) {
+      total += blocks.get(i).getRowCount();
+    }
+    int rows = Math.toIntExact(total);
     List<FieldVector> vectors = new ArrayList<>();
     Map<String, float[]> floats = new LinkedHashMap<>();
     long[] seq = new long[rows];
     long[] offsets = new long[rows];
-    String file = data.toString();
+    String file = g.file;
     try {
-      FileSystem fs = data.getFileSystem(conf);
-      FileStatus st = fs.getFileStatus(data);
-      if (st.getLen() != stats.dataBytes()) {
-        throw new CorruptFileException(file, "length " + st.getLen() + " differs from the " + stats.dataBytes()
-            + " bytes its stats file records");
-      }
-      ParquetReadOptions options = HadoopReadOptions.builder(conf).usePageChecksumVerification(true).build();
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(st, conf), options)) {
-        MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-        if (reader.getRecordCount() != rows) {
-          throw new CorruptFileException(file, "has " + reader.getRecordCount() + " rows, its stats record " + rows);
-        }
-        List<ColumnSink> sinks = new ArrayList<>();
-        List<Type> projected = new ArrayList<>();
-        for (FieldSchema f : fields) {
-          Type t = column(fileSchema, f.name(), file);
-          projected.add(t);
-          if (f.type().isVector()) {
-            float[] buf = new float[rows * f.dim()];
-            floats.put(f.name(), buf);
-            sinks.add(new VectorSink(f, buf, file));
-          } else {
-            FieldVector v = ArrowSchemas.toArrow(f).createVector(allocator);
-            v.setInitialCapacity(rows);
-            v.allocateNew();
-            vectors.add(v);
-            sinks.add(new ScalarSink(f, v));
-          }
-        }
-        if (readMeta) {
-          VarCharVector meta = (VarCharVector) new Field(CollectionSchema.DYNAMIC_FIELD,
-              FieldType.nullable(ArrowType.Utf8.INSTANCE), null).createVector(allocator);
-          meta.allocateNew(rows);
-          vectors.add(meta);
-          projected.add(column(fileSchema, AvroSchemas.META_COLUMN, file));
-          sinks.add(new ScalarSink(FieldSchema.builder("meta", io.quiver.engine.schema.DataType.JSON).nullable(true)
-              .build(), meta));
-        }
-        projected.add(column(fileSchema, AvroSchemas.SEQ_COLUMN, file));
-        sinks.add(new LongSink(seq));
-        projected.add(column(fileSchema, AvroSchemas.OFFSET_COLUMN, file));
-        sinks.add(new LongSink(offsets));
-        MessageType requested = new MessageType(fileSchema.getName(), projected);
-        reader.setRequestedSchema(requested);
-        String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
-        int base = 0;
-        int rowGroup = 0;
-        List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks = reader.getRowGroups();
-        PageReadStore pages;
-        while ((pages = reader.readNextRowGroup()) != null) {
-          int n = Math.toIntExact(pages.getRowCount());
-          org.apache.parquet.hadoop.metadata.BlockMetaData block = blocks.get(rowGroup++);
-          ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-              new GroupRecordConverter(requested).getRootConverter(), requested, createdBy);
-          for (int c = 0; c < sinks.size(); c++) {
-            ColumnDescriptor desc = requested.getColumns().get(c);
-            ColumnSink sink = sinks.get(c);
-            if (sink instanceof VectorSink && BulkVectorPages.eligible(block, desc)) {
-              VectorSink v = (VectorSink) sink;
-              BulkVectorPages.read(pages.getPageReader(desc), desc, v.out, base, n, v.field.dim(), file,
-                  v.field.name());
-            } else {
-              sink.read(store.getColumnReader(desc), desc, base, n);
+      List<ColumnSink> sinks = new ArrayList<>();
+      for (FieldSchema f : g.fields) {
+        if (f.type().isVector()) {
+          float[] buf = reuse == null ? null : reuse.get(f.name());
+          if (buf == null || buf.length < rows * f.dim()) {
+            buf = new float[rows * f.dim()];
+            if (reuse != null) {
+              reuse.put(f.name(), buf);
             }
           }
-          base += n;
+          floats.put(f.name(), buf);
+          sinks.add(new VectorSink(f, buf, file));
+        } else {
+          FieldVector v = ArrowSchemas.toArrow(f).createVector(allocator);
+          if (v instanceof VarCharVector) {
+            // sized from the column chunks: growing a large string buffer value by value costs copies
+            ((VarCharVector) v).allocateNew(Math.max(1, uncompressedBytes(blocks, first, count, f.name())), rows);
+          } else {
+            v.setInitialCapacity(rows);
+            v.allocateNew();
+          }
+          vectors.add(v);
+          sinks.add(new ScalarSink(f, v));
         }
-        if (base != rows) {
-          throw new CorruptFileException(file, "has " + base + " rows, its stats record " + rows);
+      }
+      if (g.readMeta) {
+        VarCharVector meta = (VarCharVector) new Field(CollectionSchema.DYNAMIC_FIELD,
+            FieldType.nullable(ArrowType.Utf8.INSTANCE), null).createVector(allocator);
+        meta.allocateNew(rows);
+        vectors.add(meta);
+        sinks.add(new ScalarSink(FieldSchema.builder("meta", io.quiver.engine.schema.DataType.JSON).nullable(true)
+            .build(), meta));
+      }
+      sinks.add(new LongSink(seq));
+      sinks.add(new LongSink(offsets));
+      MessageType requested = g.requested;
+      int base = 0;
+      for (int rowGroup = first; rowGroup < first + count; rowGroup++) {
+        PageReadStore pages = g.reader.readRowGroup(rowGroup);
+        int n = Math.toIntExact(pages.getRowCount());
+        org.apache.parquet.hadoop.metadata.BlockMetaData block = blocks.get(rowGroup);
+        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+            new GroupRecordConverter(requested).getRootConverter(), requested, g.createdBy);
+        for (int c = 0; c < sinks.size(); c++) {
+          ColumnDescriptor desc = requested.getColumns().get(c);
+          ColumnSink sink = sinks.get(c);
+          if (sink instanceof VectorSink && BulkVectorPages.eligible(block, desc)) {
+            VectorSink v = (VectorSink) sink;
+            BulkVectorPages.read(pages.getPageReader(desc), desc, v.out, base, n, v.field.dim(), file,
+                v.field.name());
+          } else {
+            sink.read(store.getColumnReader(desc), desc, base, n);
+          }
         }
+        base += n;
+      }
+      if (base != rows) {
+        throw new CorruptFileException(file, "has " + base + " rows in row groups " + first + ".."
+            + (first + count - 1) + ", its footer records " + rows);
       }
       for (FieldVector v : vectors) {
         v.setValueCount(rows);
       }
-      return new SegmentData(schema, stats, new VectorSchemaRoot(vectors), floats, seq, offsets);
+      return new SegmentData(schema, g.stats, new VectorSchemaRoot(vectors), floats, seq, offsets);
     } catch (IOException | ParquetRuntimeException | IllegalStateException | IllegalArgumentException e) {
       vectors.forEach(FieldVector::close);
       throw new CorruptFileException(file, e.toString(), e);
@@ -173,7 +162,20 @@ public final class SegmentReader {
     }
   }
 
-  private static Type column(MessageType fileSchema, String name, String file) {
+  private static long uncompressedBytes(List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks, int first,
+      int count, String column) {
+    long bytes = 0;
+    for (int i = first; i < first + count; i++) {
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : blocks.get(i).getColumns()) {
+        if (c.getPath().size() == 1 && c.getPath().toArray()[0].equals(column)) {
+          bytes += c.getTotalUncompressedSize();
+        }
+      }
+    }
+    return bytes;
+  }
+
+  static Type column(MessageType fileSchema, String name, String file) {
     if (!fileSchema.containsField(name)) {
       throw new CorruptFileException(file, "has no column '" + name + "'");
     }

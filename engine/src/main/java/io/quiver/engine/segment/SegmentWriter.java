@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
@@ -74,6 +75,8 @@ public final class SegmentWriter implements Closeable {
         .withConf(wconf)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
+        // Parquet's own key: readers split segments by row group, so the row group size is the unit of a read task.
+        .withRowGroupSize(wconf.getLong(ParquetOutputFormat.BLOCK_SIZE, ParquetWriter.DEFAULT_BLOCK_SIZE))
         .withPageWriteChecksumEnabled(true);
     for (FieldSchema f : schema.vectorFields()) {
       // Float vectors never repeat: a dictionary only costs time.

@@ -52,6 +52,32 @@ class ManifestCommitterTest {
   }
 
   @Test
+  void aDeleteBoundToASnapshotKeepsItsSequenceNumber_andPartitionsAreCreatedOnce() {
+    Catalog catalog = localCatalog(tmp);
+    createDocs(catalog, "docs", 1);
+    ManifestCommitter committer = catalog.committer("docs");
+    Manifest snapshot = committer.commit(stream(0, 0, 9));
+    committer.commit(stream(0, 10, 19));
+    Manifest after = committer.commit(CommitMessage.builder("delete")
+        .addDeleteFile(new DeleteFileEntry("deletes/0000/b-bound.parquet", 0, snapshot.lastSequenceNumber(), 1,
+            Long.MAX_VALUE, Long.MAX_VALUE, 10))
+        .addDeleteFile(new DeleteFileEntry("deletes/0000/b-free.parquet", 0, 0, 1, Long.MAX_VALUE, Long.MAX_VALUE,
+            10)).build());
+    assertThat(after.lastSequenceNumber()).isEqualTo(3);
+    assertThat(after.deleteFiles()).extracting(DeleteFileEntry::sequenceNumber).containsExactly(1L, 3L);
+    assertThatThrownBy(() -> committer.commit(CommitMessage.builder("delete")
+        .addDeleteFile(new DeleteFileEntry("deletes/0000/b-future.parquet", 0, 9, 1, 0, 0, 10)).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bound to sequence number 9");
+
+    Manifest parted = committer.commit(CommitMessage.builder("append").addPartition("p1").addPartition("_default")
+        .build());
+    assertThat(parted.partitions()).containsExactly("_default", "p1");
+    assertThat(parted.lastSequenceNumber()).as("no data, same number").isEqualTo(3);
+    assertThat(committer.commit(CommitMessage.builder("append").addPartition("p1").build()).version())
+        .as("an existing partition: nothing to commit").isEqualTo(parted.version());
+  }
+
+  @Test
   void replayedStreamingCommitIsANoOp() {
     Catalog catalog = localCatalog(tmp);
     createDocs(catalog, "docs", 1);

@@ -9,6 +9,8 @@ import io.quiver.engine.read.SnapshotVisibility;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.Row;
 import io.quiver.engine.search.Predicates;
+import io.quiver.engine.segment.SegmentFiles;
+import io.quiver.engine.segment.SegmentRowGroups;
 import io.quiver.spark.HadoopConf;
 import io.quiver.spark.QuiverOptions;
 import io.quiver.spark.Warehouses;
@@ -16,7 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import javax.annotation.Nullable;
+import org.apache.spark.network.util.JavaUtils;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -25,13 +30,17 @@ import org.apache.spark.sql.types.StructType;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * A scan of one manifest version: one input partition per segment that its stats do not rule out, plus one for the
- * unsealed WAL tail when asked. Visibility (upserts, deletes, tail) is computed once on the driver from the key
+ * A scan of one manifest version: one input partition per segment that its stats do not rule out (one per row group
+ * for a segment larger than {@code spark.sql.files.maxPartitionBytes}), plus one for the unsealed WAL tail when
+ * asked. Visibility (upserts, deletes, tail) is computed once on the driver from the key
  * columns ({@link SnapshotVisibility}, cached per snapshot) and shipped to each task as its segment's hidden-row
  * bitmap. {@link #description()} (shown by {@code explain()}) names the version, snapshot id, pushed filters, read
  * columns and how many segments the stats skipped.
  */
 public final class QuiverScan implements Scan, Batch {
+  /** Spark's split size for file sources; a segment's data file larger than it is read by one task per row group. */
+  static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
+
   private final QuiverOptions options;
   private final HadoopConf conf;
   private final Manifest manifest;
@@ -110,10 +119,11 @@ public final class QuiverScan implements Scan, Batch {
     } else {
       vis = VisibilityCache.get(catalog, manifest);
     }
+    long splitBytes = JavaUtils.byteStringAsBytes(SparkSession.active().conf().get(MAX_PARTITION_BYTES, "128m"));
     for (SegmentEntry s : kept) {
       RoaringBitmap hidden = vis.hidden(s.id());
       if (hidden.getLongCardinality() < s.rowCount()) {
-        out.add(new SegmentPartition(ctx, s, hidden));
+        split(catalog, ctx, s, hidden, splitBytes, out);
       }
     }
     if (tailPartition != null && !tailPartition.rows.isEmpty()) {
@@ -121,6 +131,31 @@ public final class QuiverScan implements Scan, Batch {
     }
     partitions = out.toArray(new InputPartition[0]);
     return partitions;
+  }
+
+  /**
+   * One partition per row group for a segment larger than {@code splitBytes} (its footer is read here, on the
+   * driver), else one for the whole segment: large segments are read by several tasks, as Spark splits Parquet
+   * files.
+   */
+  private static void split(Catalog catalog, ReadContext ctx, SegmentEntry s, RoaringBitmap hidden, long splitBytes,
+      List<InputPartition> out) {
+    if (s.stats().dataBytes() <= splitBytes) {
+      out.add(new SegmentPartition(ctx, s, 0, -1, 0, hidden));
+      return;
+    }
+    try (SegmentRowGroups groups = SegmentRowGroups.open(catalog.conf(),
+        SegmentFiles.segmentDir(catalog.collectionDir(ctx.collection), s.id()), ctx.schema(), Set.of())) {
+      for (int g = 0; g < groups.rowGroupCount(); g++) {
+        long first = groups.firstRow(g);
+        long n = groups.rowCount(g);
+        RoaringBitmap h = hidden.isEmpty() ? hidden
+            : RoaringBitmap.addOffset(RoaringBitmap.and(hidden, RoaringBitmap.bitmapOfRange(first, first + n)), -first);
+        if (h.getLongCardinality() < n) {
+          out.add(new SegmentPartition(ctx, s, g, 1, first, h));
+        }
+      }
+    }
   }
 
   private static TailPartition tailPartition(ReadContext ctx, WalTail tail, RoaringBitmap hidden) {

@@ -9,10 +9,12 @@ import io.quiver.engine.segment.SegmentWriter;
 import io.quiver.engine.wal.Sharding;
 import io.quiver.spark.QuiverOptions;
 import io.quiver.spark.Warehouses;
+import io.quiver.wal.AutoIds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.Nullable;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
@@ -25,6 +27,10 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
  * <p>Row order inside the write: a row's offset is its position in the DataFrame, {@code (partition << 32) | row}
  * ({@code on_duplicate=last}, the default, and {@code error}), or that position reversed ({@code first}); so under
  * the row order rule the last (or first) duplicate of a key wins, deterministically.
+ *
+ * <p>Auto-id collections: the task generates each row's key with {@link AutoIds} (the layout every Quiver writer
+ * uses), node id {@code (job's random base + partition) mod 4096}, so no two tasks of one job share a node id; the
+ * driver verifies at commit that no generated key is already live ({@code QuiverBatchWrite}).
  */
 final class QuiverDataWriter implements DataWriter<InternalRow> {
   private static final long FIRST_BASE = 1L << 62;
@@ -38,6 +44,7 @@ final class QuiverDataWriter implements DataWriter<InternalRow> {
   private final List<SegmentWriter> all = new ArrayList<>();
   private final List<SegmentEntry> finished = new ArrayList<>();
   private final Map<Object, Long> seen;
+  @Nullable private final AutoIds autoIds;
   private long row;
 
   QuiverDataWriter(WriteSpec spec, int partitionId, long taskId) {
@@ -50,6 +57,8 @@ final class QuiverDataWriter implements DataWriter<InternalRow> {
     this.schema = spec.schema();
     this.catalog = Warehouses.catalog(spec.warehouse, spec.conf);
     this.seen = spec.onDuplicate == QuiverOptions.OnDuplicate.ERROR ? new HashMap<>() : null;
+    this.autoIds = schema.primaryKey().isAutoId()
+        ? new AutoIds((spec.autoIdNodeBase + partitionId) & AutoIds.MAX_NODE) : null;
   }
 
   @Override
@@ -58,7 +67,7 @@ final class QuiverDataWriter implements DataWriter<InternalRow> {
       throw new IllegalStateException("Task " + partitionId + " has more than 2^32 rows; repartition the DataFrame");
     }
     String where = "task partition " + partitionId + ", row " + row;
-    Row r = spec.converter.convert(schema, record, where);
+    Row r = spec.converter.convert(schema, record, where, autoIds == null ? null : autoIds::next);
     Object pk = r.get(schema.primaryKeyPosition());
     if (seen != null) {
       Long prev = seen.putIfAbsent(pk, row);

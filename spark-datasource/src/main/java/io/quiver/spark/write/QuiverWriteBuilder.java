@@ -16,7 +16,8 @@ import org.apache.spark.sql.connector.write.WriteBuilder;
  * Checks the DataFrame's schema against the collection before any task runs (unknown or missing columns, wrong
  * types: the job fails naming the column) and builds the batch write: {@code append} / {@code upsert} (the same under
  * the row order rule: the new row of an existing key wins), or an overwrite ({@code mode("overwrite")} arrives as
- * {@link #truncate()}; with option {@code partition} only that partition is replaced).
+ * {@link #truncate()}; with option {@code partition} only that partition is replaced). Writing to a partition the
+ * collection does not have yet creates it in the same commit.
  */
 public final class QuiverWriteBuilder implements WriteBuilder, SupportsTruncate {
   private final QuiverOptions options;
@@ -42,9 +43,9 @@ public final class QuiverWriteBuilder implements WriteBuilder, SupportsTruncate 
   public Write build() {
     SparkSchemas.checkWritable(info.schema(), manifest.schema());
     String partition = options.get(QuiverOptions.PARTITION);
-    if (partition != null && !manifest.partitions().contains(partition)) {
+    if (partition != null && (partition.isBlank() || partition.length() > 255)) {
       throw new IllegalArgumentException("Cannot write to partition '" + partition + "' of "
-          + manifest.collection() + ": it has partitions " + manifest.partitions());
+          + manifest.collection() + ": a partition name is 1-255 characters");
     }
     String mode = options.writeMode();
     WriteSpec spec = new WriteSpec(options.warehouse(), manifest.collection(), conf, manifest.schema(),

@@ -7,6 +7,8 @@ import io.quiver.engine.schema.ValidationException;
 import io.quiver.engine.schema.Values;
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.LongSupplier;
+import javax.annotation.Nullable;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
@@ -50,9 +52,10 @@ final class RowConverter implements Serializable {
 
   /**
    * @param where a description of the row's place for errors ("task 3, row 17")
+   * @param autoIds generates the primary key of an auto-id collection
    * @throws IllegalArgumentException naming the column, the row's key and the reason
    */
-  Row convert(CollectionSchema schema, InternalRow in, String where) {
+  Row convert(CollectionSchema schema, InternalRow in, String where, @Nullable LongSupplier autoIds) {
     List<FieldSchema> fields = schema.fields();
     Object[] values = new Object[fields.size()];
     Object key = pkColumn >= 0 && !in.isNullAt(pkColumn) ? value(in, pkColumn) : null;
@@ -79,6 +82,8 @@ final class RowConverter implements Serializable {
       FieldSchema f = fields.get(p);
       if (f.defaultValue() != null) {
         values[p] = f.defaultValue();
+      } else if (f.isAutoId() && autoIds != null) {
+        values[p] = autoIds.getAsLong();
       } else if (f.isPrimaryKey()) {
         throw refused(schema, key, where, "Invalid value for field '" + f.name()
             + "': the primary key is null or missing");

@@ -21,6 +21,8 @@ final class WriteSpec implements Serializable {
   final QuiverOptions.OnDuplicate onDuplicate;
   final long segmentRows;
   final RowConverter converter;
+  /** First AutoIds node id of this job's tasks (random per job): task {@code p} uses {@code (base + p) mod 4096}. */
+  final int autoIdNodeBase;
   private transient CollectionSchema schema;
 
   WriteSpec(String warehouse, String collection, HadoopConf conf, CollectionSchema schema, int shards,
@@ -35,6 +37,7 @@ final class WriteSpec implements Serializable {
     this.onDuplicate = onDuplicate;
     this.segmentRows = segmentRows;
     this.converter = new RowConverter(input, schema);
+    this.autoIdNodeBase = new java.security.SecureRandom().nextInt(io.quiver.wal.AutoIds.MAX_NODE + 1);
     this.schema = schema;
   }
 
