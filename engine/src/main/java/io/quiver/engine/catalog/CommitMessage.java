@@ -34,6 +34,7 @@ public final class CommitMessage implements Serializable {
   private final boolean truncate;
   @Nullable private final String truncatePartition;
   @Nullable private final Map<String, IndexSpec> newIndexSpecs;
+  @Nullable private final List<String> newPartitions;
   private final Map<String, String> summary;
 
   private CommitMessage(Builder b) {
@@ -48,6 +49,7 @@ public final class CommitMessage implements Serializable {
     this.truncate = b.truncate;
     this.truncatePartition = b.truncatePartition;
     this.newIndexSpecs = b.newIndexSpecs == null ? null : Collections.unmodifiableMap(new TreeMap<>(b.newIndexSpecs));
+    this.newPartitions = b.newPartitions == null ? null : Collections.unmodifiableList(new ArrayList<>(b.newPartitions));
     this.summary = Collections.unmodifiableMap(new TreeMap<>(b.summary));
   }
 
@@ -109,13 +111,19 @@ public final class CommitMessage implements Serializable {
     return newIndexSpecs;
   }
 
+  /** The collection's partition list after this commit (created or dropped partitions), or null to keep it. */
+  @Nullable
+  public List<String> newPartitions() {
+    return newPartitions;
+  }
+
   public Map<String, String> summary() {
     return summary;
   }
 
   public boolean isEmpty() {
     return addedSegments.isEmpty() && removedSegments.isEmpty() && addedDeletes.isEmpty() && removedDeletes.isEmpty()
-        && indexUpdates.isEmpty() && offsets.isEmpty() && !truncate && newIndexSpecs == null;
+        && indexUpdates.isEmpty() && offsets.isEmpty() && !truncate && newIndexSpecs == null && newPartitions == null;
   }
 
   @Override
@@ -137,6 +145,7 @@ public final class CommitMessage implements Serializable {
     private boolean truncate;
     private String truncatePartition;
     private Map<String, IndexSpec> newIndexSpecs;
+    private List<String> newPartitions;
     private final Map<String, String> summary = new TreeMap<>();
 
     private Builder(String operation) {
@@ -194,6 +203,15 @@ public final class CommitMessage implements Serializable {
 
     public Builder indexSpecs(Map<String, IndexSpec> specs) {
       this.newIndexSpecs = specs;
+      return this;
+    }
+
+    /**
+     * Sets the collection's partition list (Milvus CreatePartition / DropPartition). Dropping a partition is this
+     * plus {@link #truncate(String)} of it, in one commit.
+     */
+    public Builder partitions(List<String> partitions) {
+      this.newPartitions = new ArrayList<>(partitions);
       return this;
     }
 

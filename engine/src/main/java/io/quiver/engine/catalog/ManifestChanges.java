@@ -89,14 +89,23 @@ final class ManifestChanges {
     long seq = addsData ? base.lastSequenceNumber() + 1 : base.lastSequenceNumber();
     Set<String> ids = ManifestCommitter.ids(segments);
     long addedRows = 0;
+    List<String> partitions = msg.newPartitions() != null ? msg.newPartitions() : base.partitions();
+    long droppedRows = 0;
+    int droppedSegments = 0;
     for (SegmentEntry s : msg.addedSegments()) {
       if (!ids.add(s.id())) {
         throw new CommitFailedException("Commit " + msg.commitId() + " adds segment " + s.id()
             + ", which is already live in " + base.collection() + " v" + base.version());
       }
-      if (!base.partitions().contains(s.stats().partition())) {
+      if (!partitions.contains(s.stats().partition()) && !msg.offsets().isEmpty()) {
+        // WAL ingestion sealing rows of a partition dropped since they were written: they went with it.
+        droppedRows += s.rowCount();
+        droppedSegments++;
+        continue;
+      }
+      if (!partitions.contains(s.stats().partition())) {
         throw new CommitFailedException("Commit " + msg.commitId() + " adds segment " + s.id() + " to partition '"
-            + s.stats().partition() + "', which " + base.collection() + " does not have: " + base.partitions());
+            + s.stats().partition() + "', which " + base.collection() + " does not have: " + partitions);
       }
       segments.add(s.withSequenceNumber(seq));
       addedRows += s.rowCount();
@@ -113,12 +122,15 @@ final class ManifestChanges {
     Map<Integer, Long> offsets = new TreeMap<>(base.committedOffsets());
     msg.offsets().forEach((shard, r) -> offsets.merge(shard, r.last(), Math::max));
     Map<String, String> summary = new TreeMap<>(msg.summary());
-    summary.put("added-segments", Integer.toString(msg.addedSegments().size()));
+    summary.put("added-segments", Integer.toString(msg.addedSegments().size() - droppedSegments));
     summary.put("added-rows", Long.toString(addedRows));
     summary.put("removed-segments", Integer.toString(base.segments().size() + msg.addedSegments().size()
-        - segments.size()));
+        - droppedSegments - segments.size()));
     summary.put("removed-rows", Long.toString(removedRows));
     summary.put("added-deletes", Long.toString(addedDeletes));
+    if (droppedRows > 0) {
+      summary.put("rows-of-dropped-partitions", Long.toString(droppedRows));
+    }
     summary.put("total-segments", Integer.toString(segments.size()));
     Manifest.Builder b = base.toBuilder()
         .segments(segments)
@@ -128,6 +140,9 @@ final class ManifestChanges {
         .summary(summary);
     if (msg.newIndexSpecs() != null) {
       b.indexSpecs(msg.newIndexSpecs());
+    }
+    if (msg.newPartitions() != null) {
+      b.partitions(msg.newPartitions());
     }
     return b.build();
   }
