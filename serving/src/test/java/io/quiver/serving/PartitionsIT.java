@@ -230,8 +230,12 @@ class PartitionsIT {
     QueryResp q = client.query(QueryReq.builder().collectionName(NAMED).filter("id in [5, 305, 705]")
         .partitionNames(List.of("p1")).outputFields(List.of("id")).consistencyLevel(ConsistencyLevel.STRONG).build());
     assertThat(q.getQueryResults()).extracting(e -> e.getEntity().get("id")).containsExactly(305L);
-    assertThat(client.get(GetReq.builder().collectionName(NAMED).partitionName("p2").ids(List.of(5L, 705L)).build())
-        .getGetResults()).extracting(e -> e.getEntity().get("id")).containsExactly(705L);
+    // by ids (the SDK's get drops GetReq.partitionName, so a query by ids shows the restriction)
+    assertThat(client.query(QueryReq.builder().collectionName(NAMED).ids(List.of(5L, 705L))
+        .partitionNames(List.of("p2")).consistencyLevel(ConsistencyLevel.STRONG).build()).getQueryResults())
+        .extracting(e -> e.getEntity().get("id")).containsExactly(705L);
+    assertThat(client.get(GetReq.builder().collectionName(NAMED).ids(List.of(5L, 705L)).build()).getGetResults())
+        .extracting(e -> e.getEntity().get("id")).containsExactly(5L, 705L);
   }
 
   @Test
