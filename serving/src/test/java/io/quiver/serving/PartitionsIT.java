@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
@@ -32,7 +31,6 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.coordinator.ZkCluster;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.schema.FieldSchema;
-import io.quiver.engine.schema.MetricType;
 import io.quiver.engine.search.IndexCache;
 import io.quiver.engine.search.LoadedSegment;
 import io.quiver.engine.search.Snapshot;
@@ -43,7 +41,6 @@ import io.quiver.serving.tools.LocalSealer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -105,34 +102,15 @@ class PartitionsIT {
   }
 
   static float[] vec(Random r) {
-    float[] v = new float[DIM];
-    for (int i = 0; i < DIM; i++) {
-      v[i] = r.nextFloat();
-    }
-    return v;
+    return SdkRows.vec(r, DIM);
   }
 
   static JsonObject row(long id, float[] v) {
-    JsonObject o = new JsonObject();
-    o.addProperty("id", id);
-    JsonArray a = new JsonArray();
-    for (float f : v) {
-      a.add(f);
-    }
-    o.add("vec", a);
-    return o;
+    return SdkRows.row(id, v);
   }
 
   static List<Long> exact(float[] q, int k, Predicate<Object[]> filter) {
-    List<Long> pks = new ArrayList<>();
-    rows.forEach((pk, r) -> {
-      if (filter.test(r)) {
-        pks.add(pk);
-      }
-    });
-    pks.sort(Comparator.<Long, Float>comparing(pk -> MetricType.L2.distance(q, (float[]) rows.get(pk)[0]))
-        .thenComparing(pk -> pk));
-    return pks.subList(0, Math.min(k, pks.size()));
+    return SdkRows.nearest(rows, q, k, filter);
   }
 
   static List<Long> ids(SearchResp r) {

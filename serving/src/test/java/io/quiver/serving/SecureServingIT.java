@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
@@ -88,6 +87,7 @@ class SecureServingIT {
 
   static ConnectConfig.ConnectConfigBuilder secure() {
     return ConnectConfig.builder().uri("https://127.0.0.1:" + node.port()).serverPemPath(cert.toString())
+        .serverName("localhost")
         .connectTimeoutMs(5_000).rpcDeadlineMs(20_000);
   }
 
@@ -142,12 +142,7 @@ class SecureServingIT {
   }
 
   static float[] vector(long id) {
-    Random r = new Random(id);
-    float[] v = new float[DIM];
-    for (int i = 0; i < DIM; i++) {
-      v[i] = r.nextFloat();
-    }
-    return v;
+    return SdkRows.vec(new Random(id), DIM);
   }
 
   @Test
@@ -164,14 +159,7 @@ class SecureServingIT {
     client.loadCollection(LoadCollectionReq.builder().collectionName(C).build());
     List<JsonObject> rows = new ArrayList<>();
     for (long id = 0; id < 200; id++) {
-      JsonObject o = new JsonObject();
-      o.addProperty("id", id);
-      JsonArray a = new JsonArray();
-      for (float f : vector(id)) {
-        a.add(f);
-      }
-      o.add("vec", a);
-      rows.add(o);
+      rows.add(SdkRows.row(id, vector(id)));
     }
     assertThat(client.insert(InsertReq.builder().collectionName(C).data(rows).build()).getInsertCnt()).isEqualTo(200);
     // an API-key style client (token) works too
