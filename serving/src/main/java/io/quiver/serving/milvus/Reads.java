@@ -360,11 +360,30 @@ final class Reads {
     }
     d.setIds(intPk ? IDs.newBuilder().setIntId(ints) : IDs.newBuilder().setStrId(strs));
     addColumns(schema, output, rows, d::addFieldsData);
-    output.forEach(d::addOutputFields);
+    answerOutputs(output, rows).forEach(d::addOutputFields);
     if (groupBy != null) {
       d.setGroupByFieldValue(FieldDataCodec.column(schema.field(groupBy), rows));
     }
     return SearchResults.newBuilder().setStatus(MilvusStatus.SUCCESS).setResults(d).build();
+  }
+
+  /**
+   * The {@code output_fields} of an answer: with {@code $meta} asked for ({@code *}), the dynamic keys the rows hold
+   * stand in its place, so the SDKs put each key beside the declared fields (the Java SDK's search results name
+   * only what the list names; the {@code $meta} column carries the values).
+   */
+  static List<String> answerOutputs(List<String> output, List<Map<String, Object>> rows) {
+    if (!output.contains(CollectionSchema.DYNAMIC_FIELD)) {
+      return output;
+    }
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(output);
+    out.remove(CollectionSchema.DYNAMIC_FIELD);
+    for (Map<String, Object> r : rows) {
+      if (r.get(CollectionSchema.DYNAMIC_FIELD) instanceof Map<?, ?> meta) {
+        meta.keySet().forEach(k -> out.add(String.valueOf(k)));
+      }
+    }
+    return new ArrayList<>(out);
   }
 
   static void addColumns(CollectionSchema schema, List<String> output, List<Map<String, Object>> rows,
@@ -488,7 +507,7 @@ final class Reads {
     QueryResults.Builder b = QueryResults.newBuilder().setStatus(MilvusStatus.SUCCESS)
         .setCollectionName(r.getCollectionName());
     addColumns(schema, output, rows, b::addFieldsData);
-    output.forEach(b::addOutputFields);
+    answerOutputs(output, rows).forEach(b::addOutputFields);
     ServingMetrics.observeQuery("query", t0);
     return b.build();
   }
