@@ -88,7 +88,7 @@ class SecureServingIT {
   static ConnectConfig.ConnectConfigBuilder secure() {
     return ConnectConfig.builder().uri("https://127.0.0.1:" + node.port()).serverPemPath(cert.toString())
         .serverName("localhost")
-        .connectTimeoutMs(5_000).rpcDeadlineMs(20_000);
+        .connectTimeoutMs(30_000).rpcDeadlineMs(60_000); // TLS handshakes of a cold JVM on a loaded machine
   }
 
   /** [certificate PEM, PKCS#8 private key PEM] for CN=localhost with 127.0.0.1 and localhost as alternative names. */
