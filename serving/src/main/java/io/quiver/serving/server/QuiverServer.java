@@ -10,7 +10,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.quiver.coordinator.Coordinator;
 import io.quiver.coordinator.NodeInfo;
-import io.quiver.coordinator.NodeRegistry;
 import io.quiver.coordinator.ZkCluster;
 import io.quiver.serving.metrics.ServingMetrics;
 import io.quiver.serving.milvus.QuiverMilvusService;
@@ -28,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +48,7 @@ public final class QuiverServer implements AutoCloseable {
   private final Consistency consistency;
   private final Coordinator coordinator;
   private final Server server;
-  private final PersistentNode registration;
+  private final Membership registration;
   private final HTTPServer metrics;
   private final QuiverMilvusService milvus;
 
@@ -89,8 +87,8 @@ public final class QuiverServer implements AutoCloseable {
       return h + m == 0 ? 1.0 : (double) h / (h + m);
     }, node.cache()::bytes, this::tailLag);
     node.start();
-    this.registration = NodeRegistry.register(cluster.zk(), new NodeInfo(c.nodeId(), address(), address(),
-        c.cacheBytes(), 0));
+    this.registration = new Membership(cluster.zk(), new NodeInfo(c.nodeId(), address(), address(),
+        c.cacheBytes(), 0), c.sessionTimeoutMs());
     this.coordinator = new Coordinator(cluster, c.nodeId(), c.replicas());
     coordinator.start();
     LOG.info("Quiver node {} serves the Milvus API on {} (metrics on {})", c.nodeId(), address(),
@@ -199,6 +197,7 @@ public final class QuiverServer implements AutoCloseable {
     ServingMetrics.unregisterNode(config.nodeId());
     milvus.close();
     coordinator.close();
+    registration.abandon();
     cluster.close(); // the session ends: the registration vanishes
     proxy.close();
     clients.close();
