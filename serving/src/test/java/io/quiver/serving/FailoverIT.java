@@ -36,9 +36,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failover of a 4-node serving cluster (replica factor 2) under a steady search load from the Milvus SDK: a killed
- * query node, a killed coordinator leader, an expired ZooKeeper session. Every answer is compared with brute force
- * (FLAT index, so the exact answer is the right one).
+ * Failover of a 5-node serving cluster (replica factor 2) under a steady search load from the Milvus SDK: a killed
+ * query node, the killed coordinator leader (whichever node leads), an expired ZooKeeper session. The load's proxy is
+ * chosen apart from the leader, so every step always runs. Every answer is compared with brute force (FLAT index, so
+ * the exact answer is the right one).
  */
 class FailoverIT {
   static final String C = "fo";
@@ -49,7 +50,7 @@ class FailoverIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ServingCluster(4, 2);
+    cluster = new ServingCluster(5, 2);
     admin = ZkCluster.connect(cluster.zk.connectString(), cluster.namespace, 10_000, 10_000, cluster.warehouse,
         cluster.hadoop());
     MilvusClientV2 c = client(0);
@@ -160,13 +161,34 @@ class FailoverIT {
     return true;
   }
 
+  static QuiverServer leader(List<QuiverServer> live) {
+    List<QuiverServer> leaders = live.stream().filter(n -> n.coordinator().isLeader()).toList();
+    return leaders.size() == 1 ? leaders.get(0) : null;
+  }
+
+  /** Every shard still has its full set of owners in the published assignment (dead ones included). */
+  static boolean everyShardAssigned() {
+    Assignment a = admin.assignment();
+    for (int s = 0; s < 4; s++) {
+      if (a.owners(C, s).size() != 2) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Test
   void searchesSurviveNodeLossLeaderLossAndSessionExpiry() throws Exception {
-    await().atMost(Duration.ofSeconds(30)).until(() -> everyShardOwnedByLiveNodes(cluster.nodes));
+    await().atMost(Duration.ofSeconds(30)).until(() -> everyShardOwnedByLiveNodes(cluster.nodes)
+        && leader(cluster.nodes) != null);
     List<QuiverServer> live = new ArrayList<>(cluster.nodes);
-    // Keep the proxies (node0, node1) and the leader apart from the node killed first.
-    QuiverServer victim = live.stream().skip(2).filter(n -> !n.coordinator().isLeader()).findFirst().orElseThrow();
-    try (Load load = new Load(0)) {
+    QuiverServer leader = leader(live);
+    // roles: the load's proxy, the node killed first and the node whose session expires are never the leader
+    List<QuiverServer> others = live.stream().filter(n -> n != leader).toList();
+    QuiverServer proxy = others.get(0);
+    QuiverServer victim = others.get(1);
+    QuiverServer expiring = others.get(2);
+    try (Load load = new Load(live.indexOf(proxy))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> load.answers.size() > 20);
       assertThat(load.allCorrectAfter(0)).as("correct before any failure").isTrue();
 
@@ -179,45 +201,53 @@ class FailoverIT {
       assertThat(load.allCorrectAfter(tenSeconds)).as("correct answers within 10 s of a node's death").isTrue();
       await().atMost(Duration.ofSeconds(20)).until(() -> everyShardOwnedByLiveNodes(live));
 
-      // 2. kill the coordinator leader (never node0, whose proxy the load uses: move leadership first if needed)
-      QuiverServer leader = live.stream().filter(n -> n.coordinator().isLeader()).findFirst().orElseThrow();
-      if (leader == live.get(0)) {
-        leader = null; // the load's own proxy leads: kill another node instead of the proxy, leader check below
-      }
-      if (leader != null) {
-        long t0 = System.nanoTime();
-        leader.kill();
-        live.remove(leader);
-        await().atMost(Duration.ofSeconds(5)).until(() -> live.stream().anyMatch(n -> n.coordinator().isLeader()));
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to a new leader").isLessThan(5_000);
-        await().atMost(Duration.ofSeconds(20)).until(() -> everyShardOwnedByLiveNodes(live));
-      }
+      // 2. kill the coordinator leader, whoever it is now: a new leader within 5 s, no assignment lost
+      QuiverServer current = leader(live);
+      assertThat(current).as("one leader among the live nodes").isNotNull().isNotSameAs(proxy);
+      long epoch = admin.assignment().epoch();
+      long t0 = System.nanoTime();
+      current.kill();
+      live.remove(current);
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> leader(live) != null);
+      assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to a new leader").isLessThan(5_000);
+      assertThat(everyShardAssigned()).as("the published assignment survived the leader").isTrue();
+      assertThat(admin.assignment().epoch()).as("epochs continue").isGreaterThanOrEqualTo(epoch);
+      await().atMost(Duration.ofSeconds(20)).until(() -> everyShardOwnedByLiveNodes(live));
+      long t1 = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() > t1 && load.countAfter(t1) > 10);
+      assertThat(load.allCorrectAfter(t1)).as("correct answers after the leader's death").isTrue();
 
-      // 3. expire a node's ZooKeeper session: it stops serving, its shards move
-      QuiverServer expiring = live.get(live.size() - 1);
-      if (expiring != live.get(0) && live.size() > 2) {
-        AtomicBoolean stopped = new AtomicBoolean();
-        Thread watcher = new Thread(() -> {
-          long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-          while (System.nanoTime() < end && !stopped.get()) {
-            if (expiring.node().serving().isEmpty()) {
-              stopped.set(true);
-            }
-            Thread.onSpinWait();
+      // 3. expire a node's ZooKeeper session: it stops serving, its shards move to the others
+      List<QuiverServer> rest = new ArrayList<>(live);
+      rest.remove(expiring);
+      assertThat(rest).hasSize(2);
+      AtomicBoolean stopped = new AtomicBoolean();
+      AtomicBoolean moved = new AtomicBoolean();
+      AtomicBoolean watching = new AtomicBoolean(true);
+      Thread watcher = new Thread(() -> {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (watching.get() && System.nanoTime() < end && !(stopped.get() && moved.get())) {
+          if (expiring.node().serving().isEmpty()) {
+            stopped.set(true);
           }
-        });
-        watcher.start();
-        long t1 = System.nanoTime();
-        expiring.cluster().zk().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
-        watcher.join(31_000);
-        assertThat(stopped).as("the expired node stopped serving").isTrue();
-        List<QuiverServer> others = new ArrayList<>(live);
-        others.remove(expiring);
-        long t2 = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() > t2 && load.countAfter(t2) > 10);
-        assertThat(load.allCorrectAfter(t2)).as("correct answers after the session expiry").isTrue();
-        assertThat(t1).isPositive();
-      }
+          if (everyShardOwnedByLiveNodes(rest)) {
+            moved.set(true); // an assignment without the expired node: each shard on both remaining nodes
+          }
+        }
+      }, "expiry-watcher");
+      assertThat(expiring.node().serving()).as("serving before its session expires").isNotEmpty();
+      watcher.start();
+      expiring.cluster().zk().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+      watcher.join(31_000);
+      watching.set(false);
+      assertThat(stopped).as("the expired node stopped serving").isTrue();
+      assertThat(moved).as("its shards moved to the remaining nodes").isTrue();
+      long t2 = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() > t2 && load.countAfter(t2) > 10);
+      assertThat(load.allCorrectAfter(t2)).as("correct answers after the session expiry").isTrue();
+      // with a new session it registers again and takes a share of the shards back
+      await().atMost(Duration.ofSeconds(30)).until(() -> !expiring.node().serving().isEmpty()
+          && everyShardOwnedByLiveNodes(live));
       assertThat(load.answers.size()).as("searches answered").isGreaterThan(50);
     }
   }

@@ -48,7 +48,6 @@ import io.quiver.serving.tools.LocalSealer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -104,21 +103,11 @@ class MilvusClusterIT {
   }
 
   static float[] vec(Random r) {
-    float[] v = new float[DIM];
-    for (int i = 0; i < DIM; i++) {
-      v[i] = r.nextFloat();
-    }
-    return v;
+    return SdkRows.vec(r, DIM);
   }
 
   static JsonObject row(long id, float[] v, int year) {
-    JsonObject o = new JsonObject();
-    o.addProperty("id", id);
-    com.google.gson.JsonArray a = new com.google.gson.JsonArray();
-    for (float f : v) {
-      a.add(f);
-    }
-    o.add("vec", a);
+    JsonObject o = SdkRows.row(id, v);
     o.addProperty("year", year);
     o.addProperty("title", "doc " + id);
     return o;
@@ -126,15 +115,7 @@ class MilvusClusterIT {
 
   /** Exact answer: brute force over the expected live rows (L2, ties by pk). */
   static List<Long> exact(float[] q, int k, Predicate<Object[]> filter) {
-    List<Long> pks = new ArrayList<>();
-    expected.forEach((pk, r) -> {
-      if (filter.test(r)) {
-        pks.add(pk);
-      }
-    });
-    pks.sort(Comparator.<Long, Float>comparing(pk -> MetricType.L2.distance(q, (float[]) expected.get(pk)[0]))
-        .thenComparing(pk -> pk));
-    return pks.subList(0, Math.min(k, pks.size()));
+    return SdkRows.nearest(expected, q, k, filter);
   }
 
   static List<Long> ids(SearchResp r) {

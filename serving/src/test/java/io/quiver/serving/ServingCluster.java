@@ -24,7 +24,12 @@ final class ServingCluster implements AutoCloseable {
   private final Path dir;
 
   ServingCluster(int nodes, int replicas) throws Exception {
-    this.zk = EmbeddedZooKeeper.startCluster(3);
+    this(nodes, replicas, 3);
+  }
+
+  /** {@code zkServers} ZooKeeper servers (an ensemble of 3 for failover tests, 1 where it does not matter). */
+  ServingCluster(int nodes, int replicas, int zkServers) throws Exception {
+    this.zk = EmbeddedZooKeeper.startCluster(zkServers);
     this.kafka = EmbeddedKafka.start();
     this.s3 = EmbeddedS3.start();
     this.warehouse = s3.warehouseUri("warehouse");
@@ -35,9 +40,15 @@ final class ServingCluster implements AutoCloseable {
   }
 
   QuiverServer start(String id, int replicas) {
-    return QuiverServer.start(new ServerConfig(id, zk.connectString(), namespace, kafka.bootstrapServers(), warehouse,
-        s3.hadoopProperties(), "127.0.0.1", 0, -1, dir.resolve(id + "-" + UUID.randomUUID()), 1L << 30, replicas, 2,
-        4_000, 10_000, null, null, null));
+    return QuiverServer.start(config(id, replicas, -1, null, null, null, 5_000));
+  }
+
+  /** A node's configuration on this cluster: metrics port (-1 none), token, TLS files, BOUNDED staleness. */
+  ServerConfig config(String id, int replicas, int metricsPort, String token, Path tlsCert, Path tlsKey,
+      long boundedStalenessMs) {
+    return new ServerConfig(id, zk.connectString(), namespace, kafka.bootstrapServers(), warehouse,
+        s3.hadoopProperties(), "127.0.0.1", 0, metricsPort, dir.resolve(id + "-" + UUID.randomUUID()), 1L << 30,
+        replicas, 2, 4_000, 10_000, token, tlsCert, tlsKey, boundedStalenessMs);
   }
 
   String uri(int node) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.annotation.Nullable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +43,7 @@ public final class WalWriter implements AutoCloseable {
   private final String topic;
   private final CollectionSchema schema;
   private final int shards;
+  private final List<String> partitions;
   private final AutoIds autoIds;
   private final KafkaProducer<byte[], byte[]> producer;
   private final ThreadLocal<WalCodec> codecs;
@@ -53,6 +55,7 @@ public final class WalWriter implements AutoCloseable {
     this.topic = WalTopics.walTopic(b.collection);
     this.schema = b.schema;
     this.shards = b.shards;
+    this.partitions = List.copyOf(b.partitions);
     this.autoIds = b.nodeId < 0 ? new AutoIds() : new AutoIds(b.nodeId);
     this.codecs = ThreadLocal.withInitial(() -> new WalCodec(schema));
     Map<String, Object> props = new HashMap<>();
@@ -88,23 +91,71 @@ public final class WalWriter implements AutoCloseable {
     return shards;
   }
 
+  /** The collection's partitions this writer was built with (see {@link Builder#partitions}). */
+  public List<String> partitions() {
+    return partitions;
+  }
+
   /** Inserts rows given by field name; assigns auto ids. Blocks until every record is acknowledged. */
   public WriteResult insert(List<? extends Map<String, ?>> rows) {
-    return writeAll(prepareAll(WalOp.INSERT, rows));
+    return insert(null, rows);
+  }
+
+  /**
+   * Inserts rows into {@code partition} (null: {@code _default}, or by the partition key when the schema has one).
+   * Blocks until every record is acknowledged.
+   */
+  public WriteResult insert(@Nullable String partition, List<? extends Map<String, ?>> rows) {
+    return writeAll(prepareAll(WalOp.INSERT, partition, rows));
   }
 
   /** Upserts rows given by field name (the primary key is required, also for auto-id keys). Blocks. */
   public WriteResult upsert(List<? extends Map<String, ?>> rows) {
-    return writeAll(prepareAll(WalOp.UPSERT, rows));
+    return upsert(null, rows);
+  }
+
+  /** Upserts rows into {@code partition} (null as for {@link #insert(String, List)}). Blocks. */
+  public WriteResult upsert(@Nullable String partition, List<? extends Map<String, ?>> rows) {
+    return writeAll(prepareAll(WalOp.UPSERT, partition, rows));
   }
 
   /** Deletes primary keys. Blocks until every record is acknowledged. */
   public WriteResult delete(List<?> primaryKeys) {
+    return delete(null, primaryKeys);
+  }
+
+  /**
+   * Deletes primary keys, recorded in {@code partition} (null: {@code _default}). A primary key is unique across a
+   * collection's partitions, so the delete hides the key's earlier row wherever it is. Blocks.
+   */
+  public WriteResult delete(@Nullable String partition, List<?> primaryKeys) {
+    String p = partition == null ? WalRecord.DEFAULT_PARTITION : checkPartition(partition);
     List<WalRecord> records = new ArrayList<>(primaryKeys.size());
     for (Object pk : primaryKeys) {
-      records.add(WalRecord.delete(schema.version(), WalRecord.DEFAULT_PARTITION, normalizePk(pk)));
+      records.add(WalRecord.delete(schema.version(), p, normalizePk(pk)));
     }
     return writeAll(records);
+  }
+
+  private String checkPartition(String partition) {
+    if (!partitions.contains(partition)) {
+      throw new ValidationException("partition_name", partition, "collection " + collection
+          + " has no such partition; it has " + partitions);
+    }
+    return partition;
+  }
+
+  /** The partition of a row: the one asked for, else by the partition key, else {@code _default}. */
+  private String partitionOf(@Nullable String partition, Row row) {
+    FieldSchema key = schema.partitionKey();
+    if (key != null) {
+      if (partition != null) {
+        throw new ValidationException("partition_name", partition, "collection " + collection + " has the partition "
+            + "key '" + key.name() + "'; rows are placed by it, a partition name cannot be given");
+      }
+      return Sharding.partitionOfKey(row.get(schema.position(key.name())), partitions);
+    }
+    return partition == null ? WalRecord.DEFAULT_PARTITION : checkPartition(partition);
   }
 
   /**
@@ -126,7 +177,7 @@ public final class WalWriter implements AutoCloseable {
       }
       @SuppressWarnings("unchecked")
       Map<String, ?> row = (Map<String, ?>) value;
-      r = prepare(op, row);
+      r = prepare(op, null, row);
     }
     send(r, (md, e) -> {
       if (e != null) {
@@ -155,11 +206,14 @@ public final class WalWriter implements AutoCloseable {
     }
   }
 
-  private List<WalRecord> prepareAll(WalOp op, List<? extends Map<String, ?>> rows) {
+  private List<WalRecord> prepareAll(WalOp op, @Nullable String partition, List<? extends Map<String, ?>> rows) {
+    if (partition != null && schema.partitionKey() == null) {
+      checkPartition(partition);
+    }
     List<WalRecord> out = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       try {
-        out.add(prepare(op, rows.get(i)));
+        out.add(prepare(op, partition, rows.get(i)));
       } catch (ValidationException e) {
         throw new ValidationException(e.field(), e.value(), e.reason() + " (row " + i + " of " + rows.size()
             + "; nothing of this batch was written)");
@@ -168,7 +222,7 @@ public final class WalWriter implements AutoCloseable {
     return out;
   }
 
-  private WalRecord prepare(WalOp op, Map<String, ?> input) {
+  private WalRecord prepare(WalOp op, @Nullable String partition, Map<String, ?> input) {
     FieldSchema pkField = schema.primaryKey();
     int pkPos = schema.primaryKeyPosition();
     if (pkField.isAutoId() && op == WalOp.UPSERT) {
@@ -179,13 +233,13 @@ public final class WalWriter implements AutoCloseable {
       Map<String, Object> rest = new LinkedHashMap<>(input);
       rest.remove(pkField.name());
       Row row = Row.of(schema, rest).with(pkPos, Values.normalize(pkField, pk));
-      return WalRecord.upsert(schema.version(), WalRecord.DEFAULT_PARTITION, row.get(pkPos), row);
+      return WalRecord.upsert(schema.version(), partitionOf(partition, row), row.get(pkPos), row);
     }
     Row row = Row.of(schema, input);
     if (pkField.isAutoId()) {
       row = row.with(pkPos, autoIds.next());
     }
-    return new WalRecord(op, schema.version(), WalRecord.DEFAULT_PARTITION, row.get(pkPos), row);
+    return new WalRecord(op, schema.version(), partitionOf(partition, row), row.get(pkPos), row);
   }
 
   private Object normalizePk(Object pk) {
@@ -246,6 +300,7 @@ public final class WalWriter implements AutoCloseable {
     private final int shards;
     private final Map<String, Object> producerProperties = new HashMap<>();
     private int nodeId = -1;
+    private List<String> partitions = List.of(WalRecord.DEFAULT_PARTITION);
 
     private Builder(String bootstrapServers, String collection, CollectionSchema schema, int shards) {
       if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -277,6 +332,19 @@ public final class WalWriter implements AutoCloseable {
     /** The auto-id node id (0..{@value AutoIds#MAX_NODE}); random when not set. */
     public Builder nodeId(int value) {
       this.nodeId = value;
+      return this;
+    }
+
+    /**
+     * The collection's partitions ({@code manifest.partitions()}); default {@code [_default]}. Rows go to a named
+     * one, or, when the schema has a partition key, to the one its value hashes to.
+     */
+    public Builder partitions(List<String> value) {
+      if (value == null || value.isEmpty()) {
+        throw new IllegalArgumentException("Cannot create a WAL writer for " + collection
+            + ": the partition list must not be empty");
+      }
+      this.partitions = List.copyOf(value);
       return this;
     }
 

@@ -35,6 +35,7 @@ public final class CommitMessage implements Serializable {
   @Nullable private final String truncatePartition;
   private final Set<String> addedPartitions;
   @Nullable private final Map<String, IndexSpec> newIndexSpecs;
+  @Nullable private final List<String> newPartitions;
   private final Map<String, String> summary;
 
   private CommitMessage(Builder b) {
@@ -50,6 +51,7 @@ public final class CommitMessage implements Serializable {
     this.truncatePartition = b.truncatePartition;
     this.addedPartitions = Collections.unmodifiableSet(new LinkedHashSet<>(b.addedPartitions));
     this.newIndexSpecs = b.newIndexSpecs == null ? null : Collections.unmodifiableMap(new TreeMap<>(b.newIndexSpecs));
+    this.newPartitions = b.newPartitions == null ? null : Collections.unmodifiableList(new ArrayList<>(b.newPartitions));
     this.summary = Collections.unmodifiableMap(new TreeMap<>(b.summary));
   }
 
@@ -111,6 +113,12 @@ public final class CommitMessage implements Serializable {
     return newIndexSpecs;
   }
 
+  /** The collection's partition list after this commit (created or dropped partitions), or null to keep it. */
+  @Nullable
+  public List<String> newPartitions() {
+    return newPartitions;
+  }
+
   public Map<String, String> summary() {
     return summary;
   }
@@ -127,7 +135,7 @@ public final class CommitMessage implements Serializable {
   /** True when the message changes nothing but (maybe) the partition list. */
   boolean changesNoData() {
     return addedSegments.isEmpty() && removedSegments.isEmpty() && addedDeletes.isEmpty() && removedDeletes.isEmpty()
-        && indexUpdates.isEmpty() && offsets.isEmpty() && !truncate && newIndexSpecs == null;
+        && indexUpdates.isEmpty() && offsets.isEmpty() && !truncate && newIndexSpecs == null && newPartitions == null;
   }
 
   @Override
@@ -150,6 +158,7 @@ public final class CommitMessage implements Serializable {
     private boolean truncate;
     private String truncatePartition;
     private Map<String, IndexSpec> newIndexSpecs;
+    private List<String> newPartitions;
     private final Map<String, String> summary = new TreeMap<>();
 
     private Builder(String operation) {
@@ -216,6 +225,15 @@ public final class CommitMessage implements Serializable {
 
     public Builder indexSpecs(Map<String, IndexSpec> specs) {
       this.newIndexSpecs = specs;
+      return this;
+    }
+
+    /**
+     * Sets the collection's partition list (Milvus CreatePartition / DropPartition). Dropping a partition is this
+     * plus {@link #truncate(String)} of it, in one commit.
+     */
+    public Builder partitions(List<String> partitions) {
+      this.newPartitions = new ArrayList<>(partitions);
       return this;
     }
 

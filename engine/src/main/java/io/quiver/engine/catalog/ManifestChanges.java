@@ -41,7 +41,8 @@ final class ManifestChanges {
     if (msg.isEmpty() || (msg.changesNoData() && base.partitions().containsAll(msg.addedPartitions()))) {
       return base;
     }
-    List<String> partitions = new ArrayList<>(base.partitions());
+    // The partition list: replaced by a Milvus Create/DropPartition, extended by writes that create a partition.
+    List<String> partitions = new ArrayList<>(msg.newPartitions() != null ? msg.newPartitions() : base.partitions());
     for (String p : msg.addedPartitions()) {
       if (!partitions.contains(p)) {
         partitions.add(p);
@@ -95,10 +96,18 @@ final class ManifestChanges {
     long seq = addsData ? base.lastSequenceNumber() + 1 : base.lastSequenceNumber();
     Set<String> ids = ManifestCommitter.ids(segments);
     long addedRows = 0;
+    long droppedRows = 0;
+    int droppedSegments = 0;
     for (SegmentEntry s : msg.addedSegments()) {
       if (!ids.add(s.id())) {
         throw new CommitFailedException("Commit " + msg.commitId() + " adds segment " + s.id()
             + ", which is already live in " + base.collection() + " v" + base.version());
+      }
+      if (!partitions.contains(s.stats().partition()) && !msg.offsets().isEmpty()) {
+        // WAL ingestion sealing rows of a partition dropped since they were written: they went with it.
+        droppedRows += s.rowCount();
+        droppedSegments++;
+        continue;
       }
       if (!partitions.contains(s.stats().partition())) {
         throw new CommitFailedException("Commit " + msg.commitId() + " adds segment " + s.id() + " to partition '"
@@ -126,12 +135,15 @@ final class ManifestChanges {
     Map<Integer, Long> offsets = new TreeMap<>(base.committedOffsets());
     msg.offsets().forEach((shard, r) -> offsets.merge(shard, r.last(), Math::max));
     Map<String, String> summary = new TreeMap<>(msg.summary());
-    summary.put("added-segments", Integer.toString(msg.addedSegments().size()));
+    summary.put("added-segments", Integer.toString(msg.addedSegments().size() - droppedSegments));
     summary.put("added-rows", Long.toString(addedRows));
     summary.put("removed-segments", Integer.toString(base.segments().size() + msg.addedSegments().size()
-        - segments.size()));
+        - droppedSegments - segments.size()));
     summary.put("removed-rows", Long.toString(removedRows));
     summary.put("added-deletes", Long.toString(addedDeletes));
+    if (droppedRows > 0) {
+      summary.put("rows-of-dropped-partitions", Long.toString(droppedRows));
+    }
     summary.put("total-segments", Integer.toString(segments.size()));
     Manifest.Builder b = base.toBuilder()
         .partitions(partitions)

@@ -30,5 +30,10 @@
  * conflict. A message whose WAL offsets the current manifest covers is a no-op. Sequence numbers: each data commit
  * gets {@code last-sequence-number + 1}; a row's order is (sequence number, WAL offset); the visible row of a pk is
  * the greatest unless a delete with a greater order hides it.
+ *
+ * <p>Partitions: a message may set the partition list (create or drop a partition; a drop also truncates the
+ * partition's segments). A segment added to a partition the list lacks is refused, except in a WAL commit (one that
+ * covers offsets): those are rows written before their partition was dropped, and they are left out (summary
+ * {@code rows-of-dropped-partitions}) so that ingestion goes on.
  */
 package io.quiver.engine.catalog;

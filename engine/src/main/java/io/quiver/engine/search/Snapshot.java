@@ -34,12 +34,18 @@ public final class Snapshot implements AutoCloseable {
   private final Manifest manifest;
   private final List<LoadedSegment> segments;
   private final ExecutorService pool;
+  private final boolean ownsSegments;
   private volatile Map<Object, long[]> locations;
 
   Snapshot(Manifest manifest, List<LoadedSegment> segments, ExecutorService pool) {
+    this(manifest, segments, pool, true);
+  }
+
+  private Snapshot(Manifest manifest, List<LoadedSegment> segments, ExecutorService pool, boolean ownsSegments) {
     this.manifest = manifest;
     this.segments = List.copyOf(segments);
     this.pool = pool;
+    this.ownsSegments = ownsSegments;
   }
 
   public Manifest manifest() {
@@ -99,6 +105,23 @@ public final class Snapshot implements AutoCloseable {
       views.add(tail.get(i).view(tailHidden.get(i)));
     }
     return new Snapshot(manifest, views, pool);
+  }
+
+  /**
+   * This snapshot restricted to the segments of {@code partitions} (Milvus's {@code partition_names}); itself when
+   * every segment is in one of them. Visibility was settled across all partitions first (a primary key is unique in
+   * the collection: an upsert into another partition hides the old row), so the restriction only drops segments.
+   * Like {@link #withTail}, the result shares this snapshot's segments; closing it frees nothing the caller owns.
+   */
+  public Snapshot partitions(java.util.Collection<String> partitions) {
+    java.util.Set<String> wanted = new java.util.HashSet<>(partitions);
+    List<LoadedSegment> kept = new ArrayList<>(segments.size());
+    for (LoadedSegment s : segments) {
+      if (wanted.contains(s.entry().stats().partition())) {
+        kept.add(s);
+      }
+    }
+    return kept.size() == segments.size() ? this : new Snapshot(manifest, kept, pool, false);
   }
 
   /** Top {@code k} (after {@code offset}) hits, best first, with the output fields asked for. */
@@ -313,6 +336,10 @@ public final class Snapshot implements AutoCloseable {
         if (meta == null) {
           meta = meta(s, h.ordinal());
         }
+        if (CollectionSchema.DYNAMIC_FIELD.equals(name) && schema.dynamicField()) {
+          fields.put(name, JSON.convertValue(meta, Map.class)); // every dynamic key, as Milvus's "*" shows them
+          continue;
+        }
         JsonNode v = meta.get(name);
         if (v != null) {
           fields.put(name, JSON.convertValue(v, Object.class));
@@ -337,6 +364,8 @@ public final class Snapshot implements AutoCloseable {
 
   @Override
   public void close() {
-    segments.forEach(LoadedSegment::close);
+    if (ownsSegments) {
+      segments.forEach(LoadedSegment::close);
+    }
   }
 }

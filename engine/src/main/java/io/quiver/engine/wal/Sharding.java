@@ -1,7 +1,11 @@
 package io.quiver.engine.wal;
 
 import java.nio.ByteBuffer;
+import io.quiver.engine.schema.ValidationException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.annotation.Nullable;
 
 /**
  * Which shard (Kafka partition of the WAL topic) a primary key belongs to.
@@ -35,6 +39,29 @@ public final class Sharding {
       throw new IllegalArgumentException("An INT64 key has 8 bytes, got " + key.length);
     }
     return ByteBuffer.wrap(key).getLong();
+  }
+
+  /** The partitions of a collection with a partition key: Milvus's names {@code _default_0 .. _default_<n-1>}. */
+  public static List<String> partitionKeyPartitions(int numPartitions) {
+    if (numPartitions < 1 || numPartitions > 1024) {
+      throw new ValidationException("num_partitions", numPartitions, "a partition key needs 1 to 1024 partitions");
+    }
+    List<String> out = new ArrayList<>(numPartitions);
+    for (int i = 0; i < numPartitions; i++) {
+      out.add(WalRecord.DEFAULT_PARTITION + "_" + i);
+    }
+    return out;
+  }
+
+  /**
+   * The partition a row goes to when its partition-key field holds {@code value}: {@code murmur2(keyBytes(value))}
+   * mod the partition count, like the shard of a primary key, so every writer agrees. A null value goes to the first.
+   */
+  public static String partitionOfKey(@Nullable Object value, List<String> partitions) {
+    if (value == null) {
+      return partitions.get(0);
+    }
+    return partitions.get((murmur2(keyBytes(value)) & 0x7fffffff) % partitions.size());
   }
 
   public static int shardOf(Object pk, int shards) {

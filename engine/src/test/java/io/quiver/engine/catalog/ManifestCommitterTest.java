@@ -91,6 +91,48 @@ class ManifestCommitterTest {
     assertThat(committer.commit(stream(0, 100, 150)).committedOffset(0)).isEqualTo(150);
   }
 
+  static SegmentEntry inPartition(String id, String partition, int shard, long first, long last) {
+    return SegmentEntry.written(new io.quiver.engine.segment.SegmentStats(id, 1, partition, shard, last - first + 1, first, last, 1234,
+        java.util.Map.of()), java.util.Map.of());
+  }
+
+  @Test
+  void partitionsAreCreatedAndDroppedThroughCommits() {
+    Catalog catalog = localCatalog(tmp);
+    createDocs(catalog, "docs", 1);
+    ManifestCommitter committer = catalog.committer("docs");
+    Manifest created = committer.commit(CommitMessage.builder("create-partition")
+        .partitions(List.of("_default", "p1", "p2")).build());
+    assertThat(created.partitions()).containsExactly("_default", "p1", "p2");
+    Manifest filled = committer.commit(CommitMessage.builder("stream")
+        .addSegment(inPartition("s-p1", "p1", 0, 0, 9)).addSegment(inPartition("s-p2", "p2", 0, 0, 9))
+        .addSegment(inPartition("s-d", "_default", 0, 0, 9)).covers(0, 0, 9).build());
+    assertThat(filled.segments()).extracting(SegmentEntry::id).containsExactly("s-p1", "s-p2", "s-d");
+    Manifest dropped = committer.commit(CommitMessage.builder("drop-partition").partitions(List.of("_default", "p1"))
+        .truncate("p2").build());
+    assertThat(dropped.partitions()).containsExactly("_default", "p1");
+    assertThat(dropped.segments()).extracting(SegmentEntry::id).containsExactly("s-p1", "s-d");
+    assertThat(catalog.current("docs").partitions()).containsExactly("_default", "p1");
+  }
+
+  @Test
+  void walRowsOfADroppedPartitionAreDroppedButABatchWriteIsRefused() {
+    Catalog catalog = localCatalog(tmp);
+    createDocs(catalog, "docs", 1);
+    ManifestCommitter committer = catalog.committer("docs");
+    // rows written to p2 before it was dropped, sealed afterwards: they go with the partition
+    Manifest v = committer.commit(CommitMessage.builder("stream").addSegment(inPartition("s-p2", "p2", 0, 0, 9))
+        .addSegment(inPartition("s-d", "_default", 0, 0, 9)).covers(0, 0, 9).build());
+    assertThat(v.segments()).extracting(SegmentEntry::id).containsExactly("s-d");
+    assertThat(v.committedOffset(0)).isEqualTo(9);
+    assertThat(v.summary()).containsEntry("rows-of-dropped-partitions", "10").containsEntry("added-segments", "1")
+        .containsEntry("removed-segments", "0");
+    // a batch write (no WAL offsets) naming an unknown partition is a mistake, not a race
+    assertThatThrownBy(() -> committer.commit(CommitMessage.builder("append")
+        .addSegment(inPartition("b-1", "nope", -1, 0, 9)).build())).isInstanceOf(CommitFailedException.class)
+        .hasMessageContaining("partition 'nope'");
+  }
+
   @Test
   void replacingAVanishedSegmentFails() {
     Catalog catalog = localCatalog(tmp);

@@ -134,4 +134,22 @@ class WalCodecTest {
     assertThat(Sharding.pkFromKeyBytes(Sharding.keyBytes(-5L), false)).isEqualTo(-5L);
     assertThat(Sharding.pkFromKeyBytes(Sharding.keyBytes("é"), true)).isEqualTo("é");
   }
+
+  @Test
+  void partitionKeyValuesHashIntoMilvusNamedPartitions() {
+    java.util.List<String> parts = Sharding.partitionKeyPartitions(4);
+    assertThat(parts).containsExactly("_default_0", "_default_1", "_default_2", "_default_3");
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      String p = Sharding.partitionOfKey("tenant-" + i, parts);
+      assertThat(p).as("same value, same partition").isEqualTo(Sharding.partitionOfKey("tenant-" + i, parts));
+      assertThat(parts.indexOf(p)).isEqualTo((Utils.murmur2(("tenant-" + i).getBytes(
+          java.nio.charset.StandardCharsets.UTF_8)) & 0x7fffffff) % 4);
+      used.add(p);
+    }
+    assertThat(used).as("200 values spread over every partition").hasSize(4);
+    assertThat(Sharding.partitionOfKey(null, parts)).isEqualTo("_default_0");
+    assertThatThrownBy(() -> Sharding.partitionKeyPartitions(0)).hasMessageContaining("num_partitions")
+        .hasMessageContaining("1 to 1024");
+  }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * {@code warehouse}, {@code host} (127.0.0.1), {@code port} (19530), {@code metrics.port} (9091, -1 = off),
  * {@code cache.dir}, {@code cache.bytes} (10 GiB), {@code replicas} (1), {@code default.shards} (2),
  * {@code session.timeout.ms} (10000), {@code request.timeout.ms} (10000), {@code auth.token}, {@code tls.cert},
- * {@code tls.key}; every {@code hadoop.<key>} becomes Hadoop property {@code <key>} (e.g.
+ * {@code tls.key}, {@code consistency.bounded.staleness.ms} (5000); every {@code hadoop.<key>} becomes Hadoop property {@code <key>} (e.g.
  * {@code hadoop.fs.s3a.endpoint}).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -70,7 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
         Long.parseLong(p.getProperty("cache.bytes", Long.toString(10L << 30))), intOf(p, "replicas", 1, file),
         intOf(p, "default.shards", 2, file), intOf(p, "session.timeout.ms", 10_000, file),
         intOf(p, "request.timeout.ms", 10_000, file), p.getProperty("auth.token"),
-        tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey));
+        tlsCert == null ? null : Path.of(tlsCert), tlsKey == null ? null : Path.of(tlsKey),
+        Long.parseLong(p.getProperty("consistency.bounded.staleness.ms",
+            Long.toString(io.quiver.serving.proxy.Consistency.DEFAULT_BOUNDED_STALENESS_MS))));
   }
 
   private static String require(Properties p, String key, Path file) {

@@ -7,6 +7,9 @@ import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.serving.milvus.MilvusStatus.MilvusException;
 import io.quiver.serving.proxy.Consistency;
 import io.quiver.wal.WalWriter;
+import io.quiver.engine.schema.ValidationException;
+import io.quiver.engine.wal.WalRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,20 +66,53 @@ final class Collections implements AutoCloseable {
 
   WalWriter writer(String name, Manifest m) {
     WalWriter w = writers.get(name);
-    if (w != null && w.schema().equals(m.schema()) && w.shards() == m.shards()) {
+    if (current(w, m)) {
       return w;
     }
     synchronized (this) {
       w = writers.get(name);
-      if (w != null && w.schema().equals(m.schema()) && w.shards() == m.shards()) {
+      if (current(w, m)) {
         return w;
       }
       if (w != null) {
         w.close();
       }
-      w = WalWriter.builder(kafkaBootstrap, name, m.schema(), m.shards()).build();
+      w = WalWriter.builder(kafkaBootstrap, name, m.schema(), m.shards()).partitions(m.partitions()).build();
       writers.put(name, w);
       return w;
+    }
+  }
+
+  private static boolean current(WalWriter w, Manifest m) {
+    return w != null && w.schema().equals(m.schema()) && w.shards() == m.shards()
+        && w.partitions().equals(m.partitions());
+  }
+
+  /**
+   * The partitions a read names, checked against the collection: an unknown one is a Milvus "partition not found";
+   * with a partition key, naming partitions is refused as Milvus does. Returns what nodes must restrict to: the names
+   * given, or, when none are, every partition of the manifest if it has more than {@code _default} (this hides tail
+   * rows of a partition dropped a moment ago), else nothing (no restriction).
+   */
+  static List<String> readPartitions(Manifest m, List<String> asked) {
+    if (asked.isEmpty()) {
+      return m.partitions().equals(List.of(WalRecord.DEFAULT_PARTITION)) ? List.of() : m.partitions();
+    }
+    if (m.schema().partitionKey() != null) {
+      throw new ValidationException("partition_names", asked, "collection " + m.collection() + " uses the partition "
+          + "key '" + m.schema().partitionKey().name() + "'; partition names cannot be given, filter on the key");
+    }
+    for (String p : asked) {
+      checkPartition(m, p);
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(asked));
+  }
+
+  /** A Milvus "partition not found" unless {@code m} has {@code partition}. */
+  static void checkPartition(Manifest m, String partition) {
+    if (!m.partitions().contains(partition)) {
+      throw new MilvusException(MilvusStatus.PARTITION_NOT_FOUND, "partition not found[partition=" + partition
+          + "]: collection " + m.collection() + " has " + m.partitions());
     }
   }
 

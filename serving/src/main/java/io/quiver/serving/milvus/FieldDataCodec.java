@@ -210,13 +210,15 @@ public final class FieldDataCodec {
     return b.setScalars(s).build();
   }
 
-  /** The dynamic field column: per row, a JSON object of the requested undeclared keys. */
+  /** The {@code $meta} column of {@code rows}: the dynamic {@code keys} asked for ({@code $meta} itself: all). */
   public static FieldData dynamicColumn(List<String> keys, List<Map<String, Object>> rows) {
     JSONArray.Builder jsons = JSONArray.newBuilder();
     for (Map<String, Object> r : rows) {
       Map<String, Object> m = new LinkedHashMap<>();
       for (String k : keys) {
-        if (r.containsKey(k)) {
+        if (CollectionSchema.DYNAMIC_FIELD.equals(k) && r.get(k) instanceof Map<?, ?> all) {
+          all.forEach((key, v) -> m.put(String.valueOf(key), v)); // "*": every dynamic key of the row
+        } else if (r.containsKey(k)) {
           m.put(k, r.get(k));
         }
       }

@@ -22,6 +22,7 @@ import io.quiver.serving.milvus.proto.KeyValuePair;
 import io.quiver.serving.node.NodeRequests;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -114,6 +115,10 @@ final class Indexes {
       ZkPointerStore.delete(cluster.zk(), name);
       cluster.catalog().create(name, ProtoSchemas.withMetric(m.schema(), f.name(), metric), m.shards(), specs,
           m.properties());
+      if (!m.partitions().equals(List.of(io.quiver.engine.wal.WalRecord.DEFAULT_PARTITION))) {
+        cluster.catalog().committer(name).commit(CommitMessage.builder("partitions").partitions(m.partitions())
+            .build()); // keep the partitions (created ones, or the partition key's) across the re-creation
+      }
       return;
     }
     cluster.catalog().committer(name).commit(CommitMessage.builder("index").indexSpecs(specs).build());

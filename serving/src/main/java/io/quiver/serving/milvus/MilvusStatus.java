@@ -15,6 +15,8 @@ public final class MilvusStatus {
   public static final int UNIMPLEMENTED = 5;
   public static final int UNEXPECTED = 65535;
   public static final int TIMEOUT = 7;
+  public static final int PARTITION_NOT_FOUND = 200;
+  public static final int NOT_AUTHENTICATED = 1400;
 
   public static final Status SUCCESS = Status.newBuilder().setErrorCode(ErrorCode.Success).setCode(0).build();
 
@@ -33,6 +35,23 @@ public final class MilvusStatus {
         legacy = ErrorCode.UnexpectedError;
     }
     return Status.newBuilder().setErrorCode(legacy).setCode(code).setReason(reason).build();
+  }
+
+  /**
+   * A response message of {@code prototype}'s type carrying only {@code status} in its {@code status} field (found by
+   * reflection, so every MilvusService response type works), or the status itself for RPCs answering a Status.
+   */
+  public static com.google.protobuf.Message response(com.google.protobuf.Message prototype, Status status) {
+    if (prototype instanceof Status) {
+      return status;
+    }
+    com.google.protobuf.Message.Builder b = prototype.newBuilderForType();
+    com.google.protobuf.Descriptors.FieldDescriptor f = prototype.getDescriptorForType().findFieldByName("status");
+    if (f != null && f.getMessageType() != null
+        && f.getMessageType().getFullName().equals(Status.getDescriptor().getFullName())) {
+      b.setField(f, status);
+    }
+    return b.build();
   }
 
   /** An error with a Milvus code, raised anywhere in request handling and turned into a status at the edge. */

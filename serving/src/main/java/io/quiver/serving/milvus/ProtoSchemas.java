@@ -107,10 +107,8 @@ public final class ProtoSchemas {
       }
       b.addFields(fb);
     }
-    if (s.dynamicField()) {
-      b.addFields(io.quiver.serving.milvus.proto.FieldSchema.newBuilder().setFieldID(99).setName("$meta")
-          .setDataType(io.quiver.serving.milvus.proto.DataType.JSON).setIsDynamic(true));
-    }
+    // The dynamic field is announced by enable_dynamic_field only, as Milvus's DescribeCollection does: the SDKs add
+    // their own $meta column on insert and refuse a row without "$meta" when the schema lists it as a field.
     return b.build();
   }
 

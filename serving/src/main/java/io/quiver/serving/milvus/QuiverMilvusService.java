@@ -38,7 +38,7 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
   public static final Set<String> SERVED = Set.of("Connect", "GetVersion", "CheckHealth", "CreateCollection",
       "DescribeCollection", "HasCollection", "DropCollection", "ShowCollections", "LoadCollection",
       "ReleaseCollection", "GetLoadState", "GetLoadingProgress", "GetCollectionStatistics", "CreatePartition",
-      "DropPartition", "HasPartition", "ShowPartitions", "CreateIndex", "DescribeIndex", "DropIndex", "Insert",
+      "DropPartition", "HasPartition", "ShowPartitions", "GetPartitionStatistics", "CreateIndex", "DescribeIndex", "DropIndex", "Insert",
       "Upsert", "Delete", "Search", "HybridSearch", "Query", "Flush", "GetFlushState", "AllocTimestamp");
 
   private final ZkCluster cluster;
@@ -142,8 +142,12 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
       }
       Map<String, String> props = new HashMap<>();
       props.put("milvus.consistency_level", Consistency.Level.values()[r.getConsistencyLevelValue()].name());
+      int numPartitions = Partitions.numPartitions(schema, r.getNumPartitions());
       WalTopics.ensureTopics(Map.of("bootstrap.servers", kafkaBootstrap), r.getCollectionName(), shards);
       cluster.catalog().create(r.getCollectionName(), schema, shards, Map.of(), props);
+      if (numPartitions > 0) {
+        Partitions.partitionKeyPartitions(cluster, r.getCollectionName(), numPartitions);
+      }
     });
   }
 
@@ -156,7 +160,7 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
           .setSchema(ProtoSchemas.toProto(r.getCollectionName(), m.schema()))
           .setCollectionID(collectionId(r.getCollectionName())).setCollectionName(r.getCollectionName())
           .setShardsNum(m.shards()).setDbName("default").setCreatedTimestamp(ts).setUpdateTimestamp(ts)
-          .setCreatedUtcTimestamp(m.timestampMillis()).setNumPartitions(1)
+          .setCreatedUtcTimestamp(m.timestampMillis()).setNumPartitions(m.partitions().size())
           .setConsistencyLevelValue(Collections.defaultLevel(m).ordinal())
           .addVirtualChannelNames(WalTopics.walTopic(r.getCollectionName())).build();
     }, s -> DescribeCollectionResponse.newBuilder().setStatus(s).build());
@@ -267,44 +271,51 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
     }, s -> GetCollectionStatisticsResponse.newBuilder().setStatus(s).build());
   }
 
-  // ---- partitions: the default one; logical partitions come from a partition key field
-
-  private static final String DEFAULT_PARTITION = "_default";
+  // ---- partitions: named ones (Create/Drop), or Milvus's partition-key partitions _default_0.._default_<n-1>
 
   @Override
   public void createPartition(CreatePartitionRequest r, StreamObserver<Status> obs) {
-    runStatus(obs, "CreatePartition", () -> {
-      collections.manifest(r.getCollectionName());
-      throw new MilvusException(MilvusStatus.UNIMPLEMENTED, "Quiver serves only the _default partition; cannot "
-          + "create partition '" + r.getPartitionName() + "': declare a partition key field instead");
-    });
+    runStatus(obs, "CreatePartition", () -> Partitions.create(cluster, collections.manifest(r.getCollectionName()),
+        r.getPartitionName()));
   }
 
   @Override
   public void dropPartition(DropPartitionRequest r, StreamObserver<Status> obs) {
-    runStatus(obs, "DropPartition", () -> {
-      collections.manifest(r.getCollectionName());
-      throw new MilvusException(MilvusStatus.PARAMETER_INVALID, "cannot drop partition '" + r.getPartitionName()
-          + "': only the _default partition exists and it cannot be dropped");
-    });
+    runStatus(obs, "DropPartition", () -> Partitions.drop(cluster, collections.manifest(r.getCollectionName()),
+        r.getPartitionName()));
   }
 
   @Override
   public void hasPartition(HasPartitionRequest r, StreamObserver<BoolResponse> obs) {
-    run(obs, "HasPartition", () -> {
-      collections.manifest(r.getCollectionName());
-      return BoolResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
-          .setValue(DEFAULT_PARTITION.equals(r.getPartitionName())).build();
-    }, s -> BoolResponse.newBuilder().setStatus(s).build());
+    run(obs, "HasPartition", () -> BoolResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
+        .setValue(collections.manifest(r.getCollectionName()).partitions().contains(r.getPartitionName())).build(),
+        s -> BoolResponse.newBuilder().setStatus(s).build());
   }
 
   @Override
   public void showPartitions(ShowPartitionsRequest r, StreamObserver<ShowPartitionsResponse> obs) {
-    run(obs, "ShowPartitions", () -> {
-      collections.manifest(r.getCollectionName());
-      return ShowPartitionsResponse.newBuilder().setStatus(MilvusStatus.SUCCESS).addPartitionNames(DEFAULT_PARTITION)
-          .addPartitionIDs(1).addCreatedTimestamps(0).addCreatedUtcTimestamps(0).build();
-    }, s -> ShowPartitionsResponse.newBuilder().setStatus(s).build());
+    run(obs, "ShowPartitions", () -> Partitions.show(collections.manifest(r.getCollectionName()),
+        cluster.isLoaded(r.getCollectionName()), r.getPartitionNamesList()),
+        s -> ShowPartitionsResponse.newBuilder().setStatus(s).build());
+  }
+
+  @Override
+  public void getPartitionStatistics(GetPartitionStatisticsRequest r,
+      StreamObserver<GetPartitionStatisticsResponse> obs) {
+    run(obs, "GetPartitionStatistics", () -> {
+      Manifest m = collections.manifest(r.getCollectionName());
+      Collections.checkPartition(m, r.getPartitionName());
+      long rows = 0;
+      if (cluster.isLoaded(r.getCollectionName())) {
+        rows = reads.count(r.getCollectionName(), m, r.getPartitionName());
+      } else {
+        for (io.quiver.engine.catalog.SegmentEntry s : m.segments()) {
+          rows += s.stats().partition().equals(r.getPartitionName()) ? s.rowCount() : 0;
+        }
+      }
+      return GetPartitionStatisticsResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
+          .addStats(ProtoSchemas.kv("row_count", Long.toString(rows))).build();
+    }, s -> GetPartitionStatisticsResponse.newBuilder().setStatus(s).build());
   }
 
   // ---- indexes
@@ -358,19 +369,14 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
     return b.build();
   }
 
-  private void checkPartition(String partition) {
-    if (!partition.isEmpty() && !DEFAULT_PARTITION.equals(partition)) {
-      throw new ValidationException("partition_name", partition, "Quiver serves only the _default partition");
-    }
-  }
-
   @Override
   public void insert(InsertRequest r, StreamObserver<MutationResult> obs) {
     run(obs, "Insert", () -> {
       Manifest m = collections.loaded(r.getCollectionName());
-      checkPartition(r.getPartitionName());
+      String partition = Partitions.writePartition(m, r.getPartitionName());
       List<Map<String, Object>> rows = FieldDataCodec.rows(m.schema(), r.getFieldsDataList(), r.getNumRows());
-      return mutation(r.getCollectionName(), collections.writer(r.getCollectionName(), m).insert(rows), "insert");
+      return mutation(r.getCollectionName(), collections.writer(r.getCollectionName(), m).insert(partition, rows),
+          "insert");
     }, s -> MutationResult.newBuilder().setStatus(s).build());
   }
 
@@ -378,9 +384,10 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
   public void upsert(UpsertRequest r, StreamObserver<MutationResult> obs) {
     run(obs, "Upsert", () -> {
       Manifest m = collections.loaded(r.getCollectionName());
-      checkPartition(r.getPartitionName());
+      String partition = Partitions.writePartition(m, r.getPartitionName());
       List<Map<String, Object>> rows = FieldDataCodec.rows(m.schema(), r.getFieldsDataList(), r.getNumRows());
-      return mutation(r.getCollectionName(), collections.writer(r.getCollectionName(), m).upsert(rows), "upsert");
+      return mutation(r.getCollectionName(), collections.writer(r.getCollectionName(), m).upsert(partition, rows),
+          "upsert");
     }, s -> MutationResult.newBuilder().setStatus(s).build());
   }
 
@@ -394,8 +401,11 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
       }
       Map<String, Object> params = FieldDataCodec.templateValues(r.getExprTemplateValuesMap());
       Predicates.parse(expr, m.schema(), params);
-      List<Object> pks = reads.matchingKeys(r.getCollectionName(), m, expr, params);
-      return mutation(r.getCollectionName(), collections.writer(r.getCollectionName(), m).delete(pks), "delete");
+      String partition = Partitions.writePartition(m, r.getPartitionName());
+      List<Object> pks = reads.matchingKeys(r.getCollectionName(), m, expr, params,
+          partition == null ? List.of() : List.of(partition));
+      return mutation(r.getCollectionName(), collections.writer(r.getCollectionName(), m).delete(partition, pks),
+          "delete");
     }, s -> MutationResult.newBuilder().setStatus(s).build());
   }
 

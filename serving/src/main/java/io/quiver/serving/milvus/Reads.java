@@ -76,11 +76,13 @@ final class Reads {
   }
 
   private NodeRequest template(String collection, Manifest m, io.quiver.serving.milvus.proto.ConsistencyLevel level,
-      boolean useDefault, long guaranteeTs, String readToken) {
+      boolean useDefault, long guaranteeTs, String readToken, List<String> partitionNames) {
     Consistency.Level l = useDefault ? Collections.defaultLevel(m) : Consistency.Level.values()[level.getNumber()];
+    List<String> partitions = Collections.readPartitions(m, partitionNames);
     Map<Integer, Long> wait = consistency.waitOffsets(collection, m.shards(), l, guaranteeTs, readToken);
     return NodeRequest.newBuilder().setCollection(collection).putAllWaitOffsets(wait).setWaitMillis(timeoutMillis)
-        .setMinManifestVersion(0).build();
+        .setMinManifestVersion(0).addAllPartitions(partitions).setStalenessMillis(consistency.stalenessMillis(l))
+        .build();
   }
 
   // ---- search
@@ -91,7 +93,7 @@ final class Reads {
     CollectionSchema schema = m.schema();
     Parsed p = parse(r, schema);
     NodeRequest tpl = template(r.getCollectionName(), m, r.getConsistencyLevel(), r.getUseDefaultConsistency(),
-        r.getGuaranteeTimestamp(), p.readToken);
+        r.getGuaranteeTimestamp(), p.readToken, r.getPartitionNamesList());
     List<List<Found>> perQuery = new ArrayList<>();
     for (float[] q : p.vectors) {
       perQuery.add(skip(searchOne(r.getCollectionName(), m, tpl, p.search(q)), p.offset, p.groupBy));
@@ -215,6 +217,11 @@ final class Reads {
     }
   }
 
+  /**
+   * Output field names: {@code *} is every declared field plus, with the dynamic field enabled, {@code $meta} (every
+   * dynamic key, as Milvus answers {@code *}); other names not declared are dynamic keys. With {@code $meta} in the
+   * list, single dynamic keys are dropped (it holds them all).
+   */
   static List<String> outputs(CollectionSchema schema, List<String> asked) {
     List<String> out = new ArrayList<>();
     for (String o : asked) {
@@ -224,12 +231,18 @@ final class Reads {
             out.add(n);
           }
         }
+        if (schema.dynamicField() && !out.contains(CollectionSchema.DYNAMIC_FIELD)) {
+          out.add(CollectionSchema.DYNAMIC_FIELD);
+        }
       } else if (!out.contains(o)) {
         if (schema.field(o) == null && !schema.dynamicField()) {
           throw new ValidationException("output_fields", o, "unknown field; the schema has " + schema.fieldNames());
         }
         out.add(o);
       }
+    }
+    if (out.contains(CollectionSchema.DYNAMIC_FIELD)) {
+      out.removeIf(o -> schema.field(o) == null && !CollectionSchema.DYNAMIC_FIELD.equals(o));
     }
     return out;
   }
@@ -347,11 +360,30 @@ final class Reads {
     }
     d.setIds(intPk ? IDs.newBuilder().setIntId(ints) : IDs.newBuilder().setStrId(strs));
     addColumns(schema, output, rows, d::addFieldsData);
-    output.forEach(d::addOutputFields);
+    answerOutputs(output, rows).forEach(d::addOutputFields);
     if (groupBy != null) {
       d.setGroupByFieldValue(FieldDataCodec.column(schema.field(groupBy), rows));
     }
     return SearchResults.newBuilder().setStatus(MilvusStatus.SUCCESS).setResults(d).build();
+  }
+
+  /**
+   * The {@code output_fields} of an answer: with {@code $meta} asked for ({@code *}), the dynamic keys the rows hold
+   * stand in its place, so the SDKs put each key beside the declared fields (the Java SDK's search results name
+   * only what the list names; the {@code $meta} column carries the values).
+   */
+  static List<String> answerOutputs(List<String> output, List<Map<String, Object>> rows) {
+    if (!output.contains(CollectionSchema.DYNAMIC_FIELD)) {
+      return output;
+    }
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(output);
+    out.remove(CollectionSchema.DYNAMIC_FIELD);
+    for (Map<String, Object> r : rows) {
+      if (r.get(CollectionSchema.DYNAMIC_FIELD) instanceof Map<?, ?> meta) {
+        meta.keySet().forEach(k -> out.add(String.valueOf(k)));
+      }
+    }
+    return new ArrayList<>(out);
   }
 
   static void addColumns(CollectionSchema schema, List<String> output, List<Map<String, Object>> rows,
@@ -386,7 +418,7 @@ final class Reads {
     Ranker ranker = ranker(rank, r.getRequestsCount());
     List<String> output = outputs(schema, r.getOutputFieldsList());
     NodeRequest tpl = template(r.getCollectionName(), m, r.getConsistencyLevel(), r.getUseDefaultConsistency(),
-        r.getGuaranteeTimestamp(), null);
+        r.getGuaranteeTimestamp(), null, r.getPartitionNamesList());
     List<Parsed> subs = new ArrayList<>();
     for (io.quiver.serving.milvus.proto.SearchRequest sub : r.getRequestsList()) {
       Parsed p = parse(sub, schema);
@@ -448,7 +480,7 @@ final class Reads {
     Map<String, Object> params = FieldDataCodec.templateValues(r.getExprTemplateValuesMap());
     Predicates.parse(filter, schema, params); // refuse a bad filter before any node sees it
     NodeRequest tpl = template(r.getCollectionName(), m, r.getConsistencyLevel(), r.getUseDefaultConsistency(),
-        r.getGuaranteeTimestamp(), qp.get("read_token"));
+        r.getGuaranteeTimestamp(), qp.get("read_token"), r.getPartitionNamesList());
     if (r.getOutputFieldsList().stream().anyMatch(o -> o.trim().equalsIgnoreCase("count(*)"))) {
       long n = count(r.getCollectionName(), m, tpl, filter, params);
       FieldData c = FieldData.newBuilder().setFieldName("count(*)")
@@ -475,7 +507,7 @@ final class Reads {
     QueryResults.Builder b = QueryResults.newBuilder().setStatus(MilvusStatus.SUCCESS)
         .setCollectionName(r.getCollectionName());
     addColumns(schema, output, rows, b::addFieldsData);
-    output.forEach(b::addOutputFields);
+    answerOutputs(output, rows).forEach(b::addOutputFields);
     ServingMetrics.observeQuery("query", t0);
     return b.build();
   }
@@ -508,9 +540,21 @@ final class Reads {
     return n;
   }
 
-  /** Primary keys matching {@code filter}, read at STRONG consistency (for delete by filter). */
-  List<Object> matchingKeys(String collection, Manifest m, String filter, Map<String, Object> params) {
-    NodeRequest tpl = template(collection, m, io.quiver.serving.milvus.proto.ConsistencyLevel.Strong, false, 0, null);
+  /** Visible rows of {@code partition} (GetPartitionStatistics), read at STRONG consistency. */
+  long count(String collection, Manifest m, String partition) {
+    NodeRequest tpl = template(collection, m, io.quiver.serving.milvus.proto.ConsistencyLevel.Strong, false, 0, null,
+        List.of()).toBuilder().clearPartitions().addPartitions(partition).build();
+    return count(collection, m, tpl, null, Map.of());
+  }
+
+  /**
+   * Primary keys matching {@code filter} in {@code partitions} (all when empty), read at STRONG consistency (for
+   * delete by filter).
+   */
+  List<Object> matchingKeys(String collection, Manifest m, String filter, Map<String, Object> params,
+      List<String> partitions) {
+    NodeRequest tpl = template(collection, m, io.quiver.serving.milvus.proto.ConsistencyLevel.Strong, false, 0, null,
+        partitions);
     String pk = m.schema().primaryKey().name();
     List<Object> out = new ArrayList<>();
     for (Map<String, Object> row : queryRows(collection, m, tpl, filter, params, List.of(pk),

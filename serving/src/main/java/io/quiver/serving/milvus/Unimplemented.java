@@ -1,6 +1,5 @@
 package io.quiver.serving.milvus;
 
-import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCallHandler;
@@ -39,24 +38,11 @@ public final class Unimplemented {
     String reason = "Quiver does not serve " + md.getBareMethodName() + " (service unimplemented); see the Quiver "
         + "README for the Milvus API subset it speaks";
     Status status = MilvusStatus.error(MilvusStatus.UNIMPLEMENTED, reason);
-    R response = (R) withStatus((Message) prototype, status);
+    R response = (R) MilvusStatus.response((Message) prototype, status);
     ServerCallHandler<Q, R> h = ServerCalls.asyncUnaryCall((req, obs) -> {
       obs.onNext(response);
       obs.onCompleted();
     });
     return ServerMethodDefinition.create(md, h);
-  }
-
-  private static Message withStatus(Message prototype, Status status) {
-    if (prototype instanceof Status) {
-      return status;
-    }
-    Message.Builder b = prototype.newBuilderForType();
-    Descriptors.FieldDescriptor f = prototype.getDescriptorForType().findFieldByName("status");
-    if (f != null && f.getMessageType() != null
-        && f.getMessageType().getFullName().equals(Status.getDescriptor().getFullName())) {
-      b.setField(f, status);
-    }
-    return b.build();
   }
 }

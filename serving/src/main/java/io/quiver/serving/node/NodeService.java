@@ -35,6 +35,8 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
 
   private List<Snapshot> snapshots(NodeRequest r) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(r.getWaitMillis(), 1));
+    // BOUNDED: the tail must have been caught up at a moment no older than the bound, counted from now
+    long freshSince = r.getStalenessMillis() > 0 ? System.currentTimeMillis() - r.getStalenessMillis() : 0;
     List<Snapshot> out = new ArrayList<>();
     for (int shard : r.getShardsList()) {
       ShardState s = node.state(r.getCollection(), shard, r.getMinManifestVersion(), Math.max(r.getWaitMillis(), 1));
@@ -49,7 +51,18 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
           LockSupport.parkNanos(200_000);
         }
       }
-      out.add(s.snapshot());
+      if (freshSince > 0) {
+        while (s.tail().caughtUpAtMillis() < freshSince) {
+          if (System.nanoTime() - deadline > 0) {
+            throw new ConsistencyTimeout("shard " + shard + " of " + r.getCollection() + " was last caught up with "
+                + "the WAL " + (System.currentTimeMillis() - s.tail().caughtUpAtMillis()) + " ms ago, more than the "
+                + "bounded staleness of " + r.getStalenessMillis() + " ms (waited " + r.getWaitMillis() + " ms)");
+          }
+          LockSupport.parkNanos(200_000);
+        }
+      }
+      Snapshot snap = s.snapshot();
+      out.add(r.getPartitionsCount() == 0 ? snap : snap.partitions(r.getPartitionsList()));
     }
     return out;
   }

@@ -37,8 +37,8 @@ public final class ShardTail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShardTail.class);
   private static final int MAX_CHUNKS = 8;
 
-  /** One WAL entry read: a row (insert/upsert) or a delete (row null). */
-  private record Entry(Object pk, Row row, long offset) {}
+  /** One WAL entry read: a row (insert/upsert) of a partition, or a delete (row null). */
+  private record Entry(Object pk, Row row, String partition, long offset) {}
 
   /** What searches see: the chunks, the deletes, and the next offset to read (everything before it is in). */
   public record View(List<LoadedSegment> chunks, Visibility.Deletes deletes, long position, long version) {}
@@ -59,6 +59,8 @@ public final class ShardTail implements AutoCloseable {
   private long position;
   private long version;
   private volatile boolean closed;
+  /** Wall-clock ms of a moment at which the tail had read everything the WAL partition held (see {@link #run}). */
+  private volatile long caughtUpAt;
 
   ShardTail(String bootstrap, String collection, int shard, CollectionSchema schema, long committedOffset,
       BufferAllocator allocator, DeferredCloser closer) {
@@ -101,6 +103,14 @@ public final class ShardTail implements AutoCloseable {
     return view.position();
   }
 
+  /**
+   * A wall-clock time (ms) at which this tail had read every record the WAL partition held: every write acknowledged
+   * before it is in {@link #view()}. 0 until the first caught-up poll. BOUNDED reads compare it with their bound.
+   */
+  public long caughtUpAtMillis() {
+    return caughtUpAt;
+  }
+
   /** Rows (and deletes) held. */
   public int size() {
     synchronized (lock) {
@@ -109,20 +119,30 @@ public final class ShardTail implements AutoCloseable {
   }
 
   private void run() {
+    TopicPartition tp = new TopicPartition(WalTopics.walTopic(collection), shard);
+    long previousPollStart = System.currentTimeMillis();
     try {
       while (!closed) {
+        long pollStart = System.currentTimeMillis();
         ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(50));
         List<Entry> batch = new ArrayList<>(recs.count());
         for (ConsumerRecord<byte[], byte[]> r : recs) {
           try {
             WalRecord w = codec.decode(r.value());
-            batch.add(new Entry(w.pk(), w.op() == WalOp.DELETE ? null : w.row(), r.offset()));
+            batch.add(new Entry(w.pk(), w.op() == WalOp.DELETE ? null : w.row(), w.partition(), r.offset()));
           } catch (RuntimeException e) {
             LOG.warn("Skipping undecodable WAL record {}-{}@{}: {}", collection, shard, r.offset(), e.toString());
           }
         }
-        long pos = consumer.position(new TopicPartition(WalTopics.walTopic(collection), shard));
+        long pos = consumer.position(tp);
         append(batch, pos);
+        // Caught up when the position equals the high watermark of the last fetch. That fetch may have been sent
+        // during the previous poll (the consumer prefetches), so only that poll's start is a safe "as of" time.
+        java.util.OptionalLong lag = consumer.currentLag(tp);
+        if (lag.isPresent() && lag.getAsLong() == 0) {
+          caughtUpAt = previousPollStart;
+        }
+        previousPollStart = pollStart;
       }
     } catch (WakeupException e) {
       // closing
@@ -151,9 +171,9 @@ public final class ShardTail implements AutoCloseable {
           from = 0;
         }
         int to = entries.size();
-        LoadedSegment c = build(from, to);
-        if (c != null) {
-          next.add(c);
+        List<LoadedSegment> c = build(from, to);
+        if (!c.isEmpty()) {
+          next.addAll(c);
           chunkRanges.add(new int[] {from, to});
         }
         chunks = next;
@@ -174,9 +194,9 @@ public final class ShardTail implements AutoCloseable {
       retire(chunks);
       chunkRanges.clear();
       List<LoadedSegment> next = new ArrayList<>();
-      LoadedSegment c = build(0, entries.size());
-      if (c != null) {
-        next.add(c);
+      List<LoadedSegment> c = build(0, entries.size());
+      if (!c.isEmpty()) {
+        next.addAll(c);
         chunkRanges.add(new int[] {0, entries.size()});
       }
       chunks = next;
@@ -185,24 +205,29 @@ public final class ShardTail implements AutoCloseable {
     }
   }
 
-  private LoadedSegment build(int from, int to) {
-    List<Row> rows = new ArrayList<>();
-    List<Long> offs = new ArrayList<>();
+  /** In-memory segments of the rows among entries {@code from..to}: one per partition (searches can pick some). */
+  private List<LoadedSegment> build(int from, int to) {
+    Map<String, List<Entry>> byPartition = new java.util.TreeMap<>();
     for (int i = from; i < to; i++) {
       Entry e = entries.get(i);
       if (e.row() != null) {
-        rows.add(e.row());
-        offs.add(e.offset());
+        byPartition.computeIfAbsent(e.partition(), p -> new ArrayList<>()).add(e);
       }
     }
-    if (rows.isEmpty()) {
-      return null;
-    }
-    long[] off = offs.stream().mapToLong(Long::longValue).toArray();
-    String id = "tail-" + collection + "-" + shard + "-" + off[0] + "-" + off[off.length - 1];
-    SegmentData data = MemorySegments.of(schema, id, WalRecord.DEFAULT_PARTITION, shard, rows, new long[rows.size()],
-        off, allocator);
-    return new LoadedSegment(new SegmentEntry(RowOrder.TAIL, data.stats(), Map.of()), data, Map.of());
+    List<LoadedSegment> out = new ArrayList<>(byPartition.size());
+    byPartition.forEach((partition, list) -> {
+      List<Row> rows = new ArrayList<>(list.size());
+      long[] off = new long[list.size()];
+      for (int i = 0; i < off.length; i++) {
+        rows.add(list.get(i).row());
+        off[i] = list.get(i).offset();
+      }
+      String id = "tail-" + collection + "-" + shard + "-" + off[0] + "-" + off[off.length - 1]
+          + (WalRecord.DEFAULT_PARTITION.equals(partition) ? "" : "-" + partition);
+      SegmentData data = MemorySegments.of(schema, id, partition, shard, rows, new long[rows.size()], off, allocator);
+      out.add(new LoadedSegment(new SegmentEntry(RowOrder.TAIL, data.stats(), Map.of()), data, Map.of()));
+    });
+    return out;
   }
 
   private void publish() {

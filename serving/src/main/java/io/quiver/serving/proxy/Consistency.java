@@ -24,8 +24,12 @@ import org.apache.kafka.common.TopicPartition;
  *       hybrid ({@code physical ms << 18 | logical}) and issued by this proxy for each write; a registry maps each to
  *       the cumulative offsets written through this proxy up to it. A timestamp this proxy did not issue (the write
  *       went through another node) falls back to STRONG, which includes every session's writes;
- *   <li>{@code BOUNDED} and {@code EVENTUALLY}: no wait (the tail lags by milliseconds, well within Milvus's default
- *       bounded staleness);
+ *   <li>{@code BOUNDED}: no offsets to wait for, but a staleness bound ({@link #boundedStalenessMillis()}, 5 s by
+ *       default like Milvus's {@code common.gracefulTime}): a node answers once its shard's tail was caught up with
+ *       the WAL's end at a moment no older than the bound (see {@code ShardTail.caughtUpAtMillis}); a healthy tail
+ *       is within ~100 ms, so only a lagging one makes the read wait. Every write acknowledged more than the bound
+ *       before the request is seen;
+ *   <li>{@code EVENTUALLY}: no wait at all;
  *   <li>a Quiver read token (wal-client {@link ReadToken}) waits for exactly its offsets.
  * </ul>
  */
@@ -34,12 +38,34 @@ public final class Consistency implements AutoCloseable {
   public enum Level { STRONG, SESSION, BOUNDED, EVENTUALLY, CUSTOMIZED }
 
   private static final int MAX_REGISTRY = 100_000;
+  /** Milvus's default bounded staleness ({@code common.gracefulTime}). */
+  public static final long DEFAULT_BOUNDED_STALENESS_MS = 5_000;
   private final Admin admin;
+  private final long boundedStalenessMillis;
   private final Map<String, NavigableMap<Long, Map<Integer, Long>>> registry = new ConcurrentHashMap<>();
   private long lastTs;
 
   public Consistency(String kafkaBootstrap) {
+    this(kafkaBootstrap, DEFAULT_BOUNDED_STALENESS_MS);
+  }
+
+  /** @param boundedStalenessMillis the staleness bound of BOUNDED reads (0 is treated as 1 ms: as fresh as can be) */
+  public Consistency(String kafkaBootstrap, long boundedStalenessMillis) {
+    if (boundedStalenessMillis < 0) {
+      throw new IllegalArgumentException("bounded staleness must be >= 0 ms, got " + boundedStalenessMillis);
+    }
     this.admin = Admin.create(Map.of("bootstrap.servers", kafkaBootstrap));
+    this.boundedStalenessMillis = Math.max(1, boundedStalenessMillis);
+  }
+
+  /** The staleness bound of BOUNDED reads, in ms. */
+  public long boundedStalenessMillis() {
+    return boundedStalenessMillis;
+  }
+
+  /** The staleness bound to send to nodes for {@code level}: the bound for BOUNDED, else 0 (none). */
+  public long stalenessMillis(Level level) {
+    return level == Level.BOUNDED ? boundedStalenessMillis : 0;
   }
 
   /** A new hybrid timestamp, strictly increasing. */

@@ -10,7 +10,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.quiver.coordinator.Coordinator;
 import io.quiver.coordinator.NodeInfo;
-import io.quiver.coordinator.NodeRegistry;
 import io.quiver.coordinator.ZkCluster;
 import io.quiver.serving.metrics.ServingMetrics;
 import io.quiver.serving.milvus.QuiverMilvusService;
@@ -28,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuiverServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QuiverServer.class);
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ServerConfig config;
   private final ZkCluster cluster;
@@ -52,7 +48,7 @@ public final class QuiverServer implements AutoCloseable {
   private final Consistency consistency;
   private final Coordinator coordinator;
   private final Server server;
-  private final PersistentNode registration;
+  private final Membership registration;
   private final HTTPServer metrics;
   private final QuiverMilvusService milvus;
 
@@ -63,9 +59,9 @@ public final class QuiverServer implements AutoCloseable {
     this.node = new QueryNode(cluster, new NodeConfig(c.nodeId(), c.kafkaBootstrap(), c.cacheDir(), c.cacheBytes(),
         Math.max(2, Runtime.getRuntime().availableProcessors())));
     this.view = new ClusterView(cluster);
-    this.clients = new NodeClients(c.token());
+    this.clients = new NodeClients(c.token(), c.tlsCert());
     this.proxy = new Proxy(view, clients);
-    this.consistency = new Consistency(c.kafkaBootstrap());
+    this.consistency = new Consistency(c.kafkaBootstrap(), c.boundedStalenessMs());
     this.milvus = new QuiverMilvusService(cluster, proxy, consistency, c.kafkaBootstrap(),
         c.requestTimeoutMs(), c.defaultShards());
     NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(c.host(), c.port()))
@@ -73,8 +69,8 @@ public final class QuiverServer implements AutoCloseable {
         // The Milvus SDK pings often (as Milvus allows); without this gRPC answers GOAWAY too_many_pings.
         .permitKeepAliveTime(1, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(Unimplemented.wrap(milvus.bindService(), QuiverMilvusService.SERVED),
-            auth(c.token())))
-        .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token())));
+            auth(c.token(), true)))
+        .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token(), false)));
     if (c.tlsCert() != null) {
       sb.useTransportSecurity(c.tlsCert().toFile(), c.tlsKey().toFile());
     }
@@ -91,8 +87,8 @@ public final class QuiverServer implements AutoCloseable {
       return h + m == 0 ? 1.0 : (double) h / (h + m);
     }, node.cache()::bytes, this::tailLag);
     node.start();
-    this.registration = NodeRegistry.register(cluster.zk(), new NodeInfo(c.nodeId(), address(), address(),
-        c.cacheBytes(), 0));
+    this.registration = new Membership(cluster.zk(), new NodeInfo(c.nodeId(), address(), address(),
+        c.cacheBytes(), 0), c.sessionTimeoutMs());
     this.coordinator = new Coordinator(cluster, c.nodeId(), c.replicas());
     coordinator.start();
     LOG.info("Quiver node {} serves the Milvus API on {} (metrics on {})", c.nodeId(), address(),
@@ -120,22 +116,18 @@ public final class QuiverServer implements AutoCloseable {
     return out;
   }
 
-  private static ServerInterceptor auth(String token) {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        if (token != null) {
-          String given = headers.get(AUTHORIZATION);
-          if (given == null || !(given.equals(token) || given.equals("Bearer " + token))) {
-            call.close(io.grpc.Status.UNAUTHENTICATED.withDescription("missing or wrong authorization token"),
-                new Metadata());
-            return new ServerCall.Listener<>() {};
-          }
+  /** Token authentication when a token is configured, else a pass-through. */
+  private static ServerInterceptor auth(String token, boolean milvusStatus) {
+    if (token == null) {
+      return new ServerInterceptor() {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+          return next.startCall(call, headers);
         }
-        return next.startCall(call, headers);
-      }
-    };
+      };
+    }
+    return new TokenAuth(token, milvusStatus);
   }
 
   /** {@code host:port} of the gRPC server. */
@@ -205,6 +197,7 @@ public final class QuiverServer implements AutoCloseable {
     ServingMetrics.unregisterNode(config.nodeId());
     milvus.close();
     coordinator.close();
+    registration.abandon();
     cluster.close(); // the session ends: the registration vanishes
     proxy.close();
     clients.close();

@@ -26,8 +26,20 @@ import javax.annotation.Nullable;
  *     (the SDK sends base64 of {@code user:password} or the API key)
  * @param tlsCert PEM certificate chain for TLS, or null for plaintext
  * @param tlsKey PEM private key for TLS
+ * @param boundedStalenessMs the staleness bound of BOUNDED reads (Milvus's {@code gracefulTime}, default 5000)
  */
 public record ServerConfig(String nodeId, String zookeeper, String zkNamespace, String kafkaBootstrap,
     String warehouse, Map<String, String> hadoopProperties, String host, int port, int metricsPort, Path cacheDir,
     long cacheBytes, int replicas, int defaultShards, int sessionTimeoutMs, long requestTimeoutMs,
-    @Nullable String token, @Nullable Path tlsCert, @Nullable Path tlsKey) {}
+    @Nullable String token, @Nullable Path tlsCert, @Nullable Path tlsKey, long boundedStalenessMs) {
+
+  /** A configuration with the default bounded staleness. */
+  public ServerConfig(String nodeId, String zookeeper, String zkNamespace, String kafkaBootstrap, String warehouse,
+      Map<String, String> hadoopProperties, String host, int port, int metricsPort, Path cacheDir, long cacheBytes,
+      int replicas, int defaultShards, int sessionTimeoutMs, long requestTimeoutMs, @Nullable String token,
+      @Nullable Path tlsCert, @Nullable Path tlsKey) {
+    this(nodeId, zookeeper, zkNamespace, kafkaBootstrap, warehouse, hadoopProperties, host, port, metricsPort,
+        cacheDir, cacheBytes, replicas, defaultShards, sessionTimeoutMs, requestTimeoutMs, token, tlsCert, tlsKey,
+        io.quiver.serving.proxy.Consistency.DEFAULT_BOUNDED_STALENESS_MS);
+  }
+}

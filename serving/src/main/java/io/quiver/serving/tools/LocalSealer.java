@@ -68,35 +68,32 @@ public final class LocalSealer {
           c.poll(Duration.ofMillis(200)).forEach(recs::add);
         }
         long last = end - 1;
-        String id = SegmentFiles.walSegmentId(collection, shard, first, last);
+        String baseId = SegmentFiles.walSegmentId(collection, shard, first, last);
         List<DeleteFiles.Delete> deletes = new ArrayList<>();
-        try (SegmentWriter w = SegmentWriter.create(catalog.conf(), catalog.collectionDir(collection), m.schema(), id,
-            "_default", shard)) {
-          for (ConsumerRecord<byte[], byte[]> r : recs) {
-            if (r.offset() > last) {
-              break;
-            }
-            WalRecord rec = codec.decode(r.value());
-            if (rec.op() == WalOp.DELETE) {
-              deletes.add(new DeleteFiles.Delete(rec.pk(), r.offset()));
-            } else {
-              w.write(rec.row(), 0, r.offset());
-            }
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byPartition = new java.util.TreeMap<>();
+        Map<ConsumerRecord<byte[], byte[]>, WalRecord> decoded = new java.util.IdentityHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : recs) {
+          if (r.offset() > last) {
+            break;
           }
-          SegmentStats stats = w.finish();
-          Map<String, IndexFile> indexes = new java.util.TreeMap<>();
-          if (stats.rowCount() > 0) {
-            try (SegmentData data = SegmentReader.read(catalog.conf(),
-                SegmentFiles.segmentDir(catalog.collectionDir(collection), id), m.schema(), alloc, null)) {
-              for (FieldSchema f : m.schema().vectorFields()) {
-                IndexSpec spec = m.indexSpecs().getOrDefault(f.name(), IndexSpec.flat());
-                if (!"FLAT".equals(spec.kind())) {
-                  indexes.put(f.name(), SegmentIndexer.build(catalog.conf(), catalog.collectionDir(collection), data,
-                      f, spec, ProgressListener.NONE));
-                }
-              }
+          WalRecord rec = codec.decode(r.value());
+          if (rec.op() == WalOp.DELETE) {
+            deletes.add(new DeleteFiles.Delete(rec.pk(), r.offset()));
+          } else {
+            byPartition.computeIfAbsent(rec.partition(), k -> new ArrayList<>()).add(r);
+            decoded.put(r, rec);
+          }
+        }
+        // one segment per partition, named as the Flink sealer names them
+        for (Map.Entry<String, List<ConsumerRecord<byte[], byte[]>>> part : byPartition.entrySet()) {
+          String id = WalRecord.DEFAULT_PARTITION.equals(part.getKey()) ? baseId : baseId + "-" + part.getKey();
+          try (SegmentWriter w = SegmentWriter.create(catalog.conf(), catalog.collectionDir(collection), m.schema(),
+              id, part.getKey(), shard)) {
+            for (ConsumerRecord<byte[], byte[]> r : part.getValue()) {
+              w.write(decoded.get(r).row(), 0, r.offset());
             }
-            msg.addSegment(SegmentEntry.written(stats, indexes));
+            SegmentStats stats = w.finish();
+            msg.addSegment(SegmentEntry.written(stats, indexes(catalog, collection, m, id, alloc)));
           }
         }
         if (!deletes.isEmpty()) {
@@ -111,5 +108,22 @@ public final class LocalSealer {
       }
     }
     return any ? catalog.committer(collection).commit(msg.build()) : m;
+  }
+
+  /** The index files the collection's specs ask for, built over the written segment {@code id}. */
+  private static Map<String, IndexFile> indexes(Catalog catalog, String collection, Manifest m, String id,
+      RootAllocator alloc) {
+    Map<String, IndexFile> indexes = new java.util.TreeMap<>();
+    try (SegmentData data = SegmentReader.read(catalog.conf(),
+        SegmentFiles.segmentDir(catalog.collectionDir(collection), id), m.schema(), alloc, null)) {
+      for (FieldSchema f : m.schema().vectorFields()) {
+        IndexSpec spec = m.indexSpecs().getOrDefault(f.name(), IndexSpec.flat());
+        if (!"FLAT".equals(spec.kind())) {
+          indexes.put(f.name(), SegmentIndexer.build(catalog.conf(), catalog.collectionDir(collection), data, f, spec,
+              ProgressListener.NONE));
+        }
+      }
+    }
+    return indexes;
   }
 }
