@@ -19,13 +19,15 @@ import org.apache.zookeeper.KeeperException;
 public final class ZkCluster implements AutoCloseable {
   private final CuratorFramework zk;
   private final Catalog catalog;
+  private final ZnodeCache cache;
 
   private ZkCluster(CuratorFramework zk, String warehouse, Map<String, String> hadoopProperties) {
     this.zk = zk;
+    this.cache = new ZnodeCache(zk);
     Configuration conf = new Configuration();
     hadoopProperties.forEach(conf::set);
     this.catalog = Catalog.open(warehouse, conf, (name, ctx) -> new ZkPointerStore(zk, name, ctx.fs(),
-        new Path(ctx.collectionDir(), "metadata")));
+        new Path(ctx.collectionDir(), "metadata"), cache));
   }
 
   /**
@@ -70,6 +72,7 @@ public final class ZkCluster implements AutoCloseable {
   public void drop(String collection) {
     catalog.drop(collection);
     ZkPointerStore.delete(zk, collection);
+    cache.invalidate(ZkPaths.pointer(collection));
     setLoaded(collection, false);
   }
 
@@ -85,12 +88,15 @@ public final class ZkCluster implements AutoCloseable {
       // already in that state
     } catch (Exception e) {
       throw new IllegalStateException("Cannot mark " + collection + (loaded ? " loaded" : " released"), e);
+    } finally {
+      cache.invalidate(ZkPaths.loaded(collection));
     }
   }
 
+  /** Whether the collection is loaded; served from a watched cache (no ZooKeeper round trip per request). */
   public boolean isLoaded(String collection) {
     try {
-      return zk.checkExists().forPath(ZkPaths.loaded(collection)) != null;
+      return cache.get(ZkPaths.loaded(collection)) != null;
     } catch (Exception e) {
       throw new IllegalStateException("Cannot read the load state of " + collection, e);
     }

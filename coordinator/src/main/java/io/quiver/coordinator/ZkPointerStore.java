@@ -24,19 +24,30 @@ public final class ZkPointerStore implements PointerStore {
   private final String path;
   private final FileSystem fs;
   private final Path metadataDir;
+  @Nullable private final ZnodeCache cache;
 
   public ZkPointerStore(CuratorFramework zk, String collection, FileSystem fs, Path metadataDir) {
+    this(zk, collection, fs, metadataDir, null);
+  }
+
+  /**
+   * @param cache where {@link #current()} reads the pointer from (watched, see {@link ZnodeCache}); null reads
+   *              ZooKeeper every time. Swaps always compare-and-set against ZooKeeper itself.
+   */
+  public ZkPointerStore(CuratorFramework zk, String collection, FileSystem fs, Path metadataDir,
+      @Nullable ZnodeCache cache) {
     this.zk = zk;
     this.path = ZkPaths.pointer(collection);
     this.fs = fs;
     this.metadataDir = metadataDir;
+    this.cache = cache;
   }
 
   @Nullable
   @Override
   public Pointer current() throws IOException {
     try {
-      return parse(zk.getData().forPath(path));
+      return parse(cache != null ? cache.get(path) : zk.getData().forPath(path));
     } catch (KeeperException.NoNodeException e) {
       return null;
     } catch (Exception e) {
@@ -57,6 +68,9 @@ public final class ZkPointerStore implements PointerStore {
       return false; // nothing published: a clean failure, the committer retries
     }
     byte[] data = (next.version() + " " + next.file()).getBytes(StandardCharsets.UTF_8);
+    if (cache != null) {
+      cache.invalidate(path); // whatever the outcome, this process then reads the pointer afresh
+    }
     try {
       if (expected == null) {
         zk.create().creatingParentsIfNeeded().forPath(path, data);

@@ -17,9 +17,7 @@ import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.EmbeddedZooKeeper;
-import io.quiver.engine.catalog.IndexFile;
 import io.quiver.engine.catalog.Manifest;
-import io.quiver.engine.catalog.SegmentEntry;
 import io.quiver.engine.index.SearchOptions;
 import io.quiver.engine.search.IndexCache;
 import io.quiver.engine.search.SearchRequest;
@@ -77,13 +75,15 @@ public final class ServeBench implements Callable<Integer> {
   int probes;
 
   private static final String C = "bench";
+  private Path cacheDir;
 
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("quiver-bench-serve");
+    cacheDir = dir.resolve("cache");
     try (var zk = EmbeddedZooKeeper.start(); EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ServerConfig cfg = new ServerConfig("bench0", zk.connectString(), "quiver", kafka.bootstrapServers(),
-          dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, dir.resolve("cache"),
+          dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, cacheDir,
           64L << 30, 1, 2, 10_000, 30_000L, null, null, null);
       try (QuiverServer server = QuiverServer.start(cfg)) {
         MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri("http://" + server.address())
@@ -133,24 +133,17 @@ public final class ServeBench implements Callable<Integer> {
     for (int i = 0; i < 1_000; i++) {
       queries.add(vector(qr));
     }
-    // in-process engine over the same manifest, same index files
+    // The in-process engine over the same manifest and index files, loaded by the node's own loader, with a search
+    // pool as large as the node's; same queries, k, ef and (no) filter on both sides, both warmed up first.
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
     double inProcessQps;
-    long memBytes;
-    try (RootAllocator alloc = new RootAllocator()) {
-      long heapBefore = usedHeapAfterGc();
-      try (Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
-          new IndexCache(Files.createTempDirectory("quiver-bench-index")), pool)) {
-        long mapped = 0;
-        for (SegmentEntry s : m.segments()) {
-          for (IndexFile f : s.indexes().values()) {
-            mapped += f.bytes();
-          }
-        }
-        memBytes = Math.max(0, usedHeapAfterGc() - heapBefore) + alloc.getAllocatedMemory() + mapped;
-        inProcessQps = closedLoop(i -> snap.search(SearchRequest.builder("vec", queries.get(i % queries.size()))
-            .k(10).options(SearchOptions.width(ef)).build()));
-      }
+    try (RootAllocator alloc = new RootAllocator();
+        Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
+            new IndexCache(Files.createTempDirectory("quiver-bench-index")), pool)) {
+      IntConsumer inProcess = i -> snap.search(SearchRequest.builder("vec", queries.get(i % queries.size()))
+          .k(10).options(SearchOptions.width(ef)).build());
+      closedLoop(inProcess); // warm-up
+      inProcessQps = closedLoop(inProcess);
     } finally {
       pool.shutdown();
     }
@@ -182,7 +175,10 @@ public final class ServeBench implements Callable<Integer> {
     double freshP99 = fresh.getValueAtPercentile(99) / 1e3;
     Progress.say("freshness insert ack -> visible to STRONG search: p50 %.2f ms, p99 %.2f ms",
         fresh.getValueAtPercentile(50) / 1e3, freshP99);
-    double gbPerMillion = memBytes / (double) rows * 1e6 / 1e9;
+    NodeMemory mem = NodeMemory.measure(server, client, C, cacheDir);
+    Progress.say("node memory: heap %.1f MB, off-heap %.1f MB, mapped resident %.1f MB (of %.1f MB mapped)",
+        mem.heap() / 1e6, mem.offHeap() / 1e6, mem.mappedResident() / 1e6, mem.mapped() / 1e6);
+    double gbPerMillion = mem.total() / (double) rows * 1e6 / 1e9;
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("bench", "serve");
     out.put("rows", rows);
@@ -195,6 +191,10 @@ public final class ServeBench implements Callable<Integer> {
     out.put("p99_ms", round(p99));
     out.put("freshness_p99_ms", round(freshP99));
     out.put("gb_per_million", round(gbPerMillion));
+    out.put("heap_mb", round(mem.heap() / 1e6));
+    out.put("offheap_mb", round(mem.offHeap() / 1e6));
+    out.put("mapped_resident_mb", round(mem.mappedResident() / 1e6));
+    out.put("load_avg", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     System.out.println(Json.write(out));
     return 0;
   }
@@ -275,8 +275,4 @@ public final class ServeBench implements Callable<Integer> {
     ex.shutdown();
   }
 
-  private static long usedHeapAfterGc() {
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
 }

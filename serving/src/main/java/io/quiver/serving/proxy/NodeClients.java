@@ -3,6 +3,7 @@ package io.quiver.serving.proxy;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.quiver.serving.internal.QueryNodeGrpc;
 import java.util.Map;
@@ -11,13 +12,38 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.annotation.Nullable;
 
-/** One gRPC channel per query node address, reused by every request; carries the cluster token when set. */
+/**
+ * One gRPC channel per query node address, reused by every request; carries the cluster token when set. The node of
+ * this very process is reached through gRPC's in-process transport ({@link #local}): same service, interceptors,
+ * deadlines and status codes, but no socket, no HTTP/2 framing and no protobuf (de)serialization.
+ */
 public final class NodeClients implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   @Nullable private final String token;
+  @Nullable private final CallCredentials credentials;
 
   public NodeClients(@Nullable String token) {
     this.token = token;
+    this.credentials = token == null ? null : new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata m = new Metadata();
+        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), token);
+        applier.apply(m);
+      }
+    };
+  }
+
+  /**
+   * Routes calls for {@code address} (this process's own node) to the in-process server named {@code inProcessName}.
+   * Calls run on the calling thread (the proxy already runs each node call on its own thread).
+   */
+  public void local(String address, String inProcessName) {
+    ManagedChannel old = channels.put(address, InProcessChannelBuilder.forName(inProcessName).directExecutor()
+        .build());
+    if (old != null) {
+      old.shutdownNow();
+    }
   }
 
   public QueryNodeGrpc.QueryNodeBlockingStub stub(String address, long deadlineMillis) {
@@ -28,17 +54,7 @@ public final class NodeClients implements AutoCloseable {
     });
     QueryNodeGrpc.QueryNodeBlockingStub s = QueryNodeGrpc.newBlockingStub(ch)
         .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
-    if (token != null) {
-      s = s.withCallCredentials(new CallCredentials() {
-        @Override
-        public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-          Metadata m = new Metadata();
-          m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), token);
-          applier.apply(m);
-        }
-      });
-    }
-    return s;
+    return credentials == null ? s : s.withCallCredentials(credentials);
   }
 
   @Override
