@@ -59,6 +59,11 @@ public final class ZkCluster implements AutoCloseable {
     return new ZkCluster(zk, warehouse, hadoopProperties);
   }
 
+  /** The watched znode cache behind {@link #isLoaded} and the catalog's pointer reads. */
+  ZnodeCache cache() {
+    return cache;
+  }
+
   public CuratorFramework zk() {
     return zk;
   }
@@ -71,9 +76,17 @@ public final class ZkCluster implements AutoCloseable {
   /** Drops a collection: its files, its pointer and its load flag. */
   public void drop(String collection) {
     catalog.drop(collection);
-    ZkPointerStore.delete(zk, collection);
-    cache.invalidate(ZkPaths.pointer(collection));
+    deletePointer(collection);
     setLoaded(collection, false);
+  }
+
+  /** Removes a collection's version pointer (its files already dropped); this process sees it gone at once. */
+  public void deletePointer(String collection) {
+    try {
+      ZkPointerStore.delete(zk, collection);
+    } finally {
+      cache.invalidate(ZkPaths.pointer(collection));
+    }
   }
 
   /** Marks a collection loaded (the coordinator assigns its shards) or released. */

@@ -68,9 +68,6 @@ public final class ZkPointerStore implements PointerStore {
       return false; // nothing published: a clean failure, the committer retries
     }
     byte[] data = (next.version() + " " + next.file()).getBytes(StandardCharsets.UTF_8);
-    if (cache != null) {
-      cache.invalidate(path); // whatever the outcome, this process then reads the pointer afresh
-    }
     try {
       if (expected == null) {
         zk.create().creatingParentsIfNeeded().forPath(path, data);
@@ -90,6 +87,10 @@ public final class ZkPointerStore implements PointerStore {
       return false;
     } catch (Exception e) {
       throw new IOException("Swapping " + path + " to v" + next.version() + " has an unknown outcome", e);
+    } finally {
+      if (cache != null) {
+        cache.invalidate(path); // after the write, whatever its outcome: this process reads it afresh
+      }
     }
   }
 

@@ -23,6 +23,7 @@ public final class ZnodeCache {
   private final CuratorFramework zk;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+  private final AtomicLong reads = new AtomicLong();
 
   public ZnodeCache(CuratorFramework zk) {
     this.zk = zk;
@@ -45,6 +46,7 @@ public final class ZnodeCache {
     long before = gen.get();
     Watcher forget = event -> invalidate(path);
     byte[] data;
+    reads.incrementAndGet();
     while (true) {
       try {
         data = zk.getData().usingWatcher(forget).forPath(path);
@@ -60,6 +62,11 @@ public final class ZnodeCache {
     // Keep the read only if no event arrived since it started (the watch that would forget it may be spent).
     entries.compute(path, (p, old) -> gen.get() == before ? read : old);
     return data;
+  }
+
+  /** Reads that went to ZooKeeper (the rest were served from memory). */
+  public long reads() {
+    return reads.get();
   }
 
   /** Forgets {@code path}: the next {@link #get} reads ZooKeeper. Call after writing it. */

@@ -62,7 +62,9 @@ public final class ServeBench implements Callable<Integer> {
   @Option(names = "--dim", defaultValue = "128", description = "Dimension (default ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--threads", defaultValue = "4", description = "Client threads (default ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "16",
+      description = "Client threads of the closed-loop QPS phases, the same for both sides: enough requests in flight "
+          + "to saturate the node rather than measure one request's latency (default ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--seconds", defaultValue = "10", description = "Seconds per QPS phase (default ${DEFAULT-VALUE}).")
@@ -75,6 +77,7 @@ public final class ServeBench implements Callable<Integer> {
   int probes;
 
   private static final String C = "bench";
+  private static final int ROUNDS = 2;
   private Path cacheDir;
 
   @Override
@@ -136,22 +139,28 @@ public final class ServeBench implements Callable<Integer> {
     // The in-process engine over the same manifest and index files, loaded by the node's own loader, with a search
     // pool as large as the node's; same queries, k, ef and (no) filter on both sides, both warmed up first.
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    double inProcessQps;
+    // Rounds alternate (in-process, SDK, in-process, SDK) so a change in the shared machine's load hits both sides.
+    IntConsumer viaSdk = i -> search(client, queries.get(i % queries.size()), ConsistencyLevel.BOUNDED, 10);
+    double inProcessQps = 0;
+    double qps = 0;
     try (RootAllocator alloc = new RootAllocator();
         Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
             new IndexCache(Files.createTempDirectory("quiver-bench-index")), pool)) {
       IntConsumer inProcess = i -> snap.search(SearchRequest.builder("vec", queries.get(i % queries.size()))
           .k(10).options(SearchOptions.width(ef)).build());
       closedLoop(inProcess); // warm-up
-      inProcessQps = closedLoop(inProcess);
+      closedLoop(viaSdk); // warm-up
+      for (int round = 0; round < ROUNDS; round++) {
+        double a = closedLoop(inProcess);
+        double b = closedLoop(viaSdk);
+        Progress.say("round %d: in-process %.0f QPS, Milvus SDK %.0f QPS", round + 1, a, b);
+        inProcessQps += a / ROUNDS;
+        qps += b / ROUNDS;
+      }
     } finally {
       pool.shutdown();
     }
-    Progress.say("in-process: %.0f QPS", inProcessQps);
-    IntConsumer viaSdk = i -> search(client, queries.get(i % queries.size()), ConsistencyLevel.BOUNDED, 10);
-    closedLoop(viaSdk); // warm-up
-    double qps = closedLoop(viaSdk);
-    Progress.say("Milvus SDK: %.0f QPS", qps);
+    Progress.say("in-process: %.0f QPS, Milvus SDK: %.0f QPS (mean of %d rounds)", inProcessQps, qps, ROUNDS);
     Histogram lat = new Histogram(3);
     openLoop(viaSdk, qps / 2, lat);
     double p50 = lat.getValueAtPercentile(50) / 1e3;
