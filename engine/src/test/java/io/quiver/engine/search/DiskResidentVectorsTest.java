@@ -95,7 +95,8 @@ class DiskResidentVectorsTest {
 
   private static List<Long> exact(MetricType metric, float[] q, int k, int bucket) {
     return IntStream.range(0, ROWS).filter(i -> bucket < 0 || i % 10 == bucket).boxed()
-        .sorted(Comparator.<Integer>comparingDouble(i -> metric.distance(q, base.vector(i))).thenComparing(i -> i))
+        .sorted(Comparator.<Integer>comparingDouble(i -> -metric.score(metric.distance(q, base.vector(i))))
+            .thenComparing(i -> i))
         .limit(k).map(Integer::longValue).toList();
   }
 
@@ -113,7 +114,7 @@ class DiskResidentVectorsTest {
       int found = 0;
       for (float[] q : queries) {
         List<Hit> hits = snap.search(SearchRequest.builder("emb", q).k(10).outputFields(List.of("emb"))
-            .options(SearchOptions.width(64)).build());
+            .options(SearchOptions.width(128)).build());
         assertThat(hits).hasSize(10);
         for (Hit h : hits) {
           int row = (int) (long) (Long) h.pk();

@@ -143,6 +143,8 @@ public final class ServeBench implements Callable<Integer> {
     IntConsumer viaSdk = i -> search(client, queries.get(i % queries.size()), ConsistencyLevel.BOUNDED, 10);
     double inProcessQps = 0;
     double qps = 0;
+    double inProcessCpu = 0;
+    double sdkCpu = 0;
     try (RootAllocator alloc = new RootAllocator();
         Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
             new IndexCache(Files.createTempDirectory("quiver-bench-index")), pool)) {
@@ -151,11 +153,14 @@ public final class ServeBench implements Callable<Integer> {
       closedLoop(inProcess); // warm-up
       closedLoop(viaSdk); // warm-up
       for (int round = 0; round < ROUNDS; round++) {
-        double a = closedLoop(inProcess);
-        double b = closedLoop(viaSdk);
-        Progress.say("round %d: in-process %.0f QPS, Milvus SDK %.0f QPS", round + 1, a, b);
-        inProcessQps += a / ROUNDS;
-        qps += b / ROUNDS;
+        double[] a = closedLoop(inProcess);
+        double[] b = closedLoop(viaSdk);
+        Progress.say("round %d: in-process %.0f QPS (%.2f CPU ms/query), Milvus SDK %.0f QPS (%.2f CPU ms/query)",
+            round + 1, a[0], a[1], b[0], b[1]);
+        inProcessQps += a[0] / ROUNDS;
+        qps += b[0] / ROUNDS;
+        inProcessCpu += a[1] / ROUNDS;
+        sdkCpu += b[1] / ROUNDS;
       }
     } finally {
       pool.shutdown();
@@ -196,6 +201,8 @@ public final class ServeBench implements Callable<Integer> {
     out.put("qps", round(qps));
     out.put("inprocess_qps", round(inProcessQps));
     out.put("qps_ratio", round(qps / inProcessQps));
+    out.put("cpu_ms_per_query", round(sdkCpu));
+    out.put("inprocess_cpu_ms_per_query", round(inProcessCpu));
     out.put("p50_ms", round(p50));
     out.put("p99_ms", round(p99));
     out.put("freshness_p99_ms", round(freshP99));
@@ -236,12 +243,17 @@ public final class ServeBench implements Callable<Integer> {
     return o;
   }
 
-  /** {@code threads} threads calling {@code op} back to back for {@code seconds}; returns calls per second. */
-  private double closedLoop(IntConsumer op) throws Exception {
+  /**
+   * {@code threads} threads calling {@code op} back to back for {@code seconds}; returns calls per second and the
+   * whole process's CPU milliseconds per call (client, proxy, node and search together: a figure the other load on
+   * a shared machine does not inflate the way it does wall-clock rates).
+   */
+  private double[] closedLoop(IntConsumer op) throws Exception {
     ExecutorService ex = Executors.newFixedThreadPool(threads);
     AtomicLong n = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
+    long cpu0 = processCpuNanos();
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       fs.add(ex.submit(() -> {
@@ -254,7 +266,13 @@ public final class ServeBench implements Callable<Integer> {
       f.get();
     }
     ex.shutdown();
-    return n.get() / ((System.nanoTime() - start) / 1e9);
+    long cpu = processCpuNanos() - cpu0;
+    return new double[] {n.get() / ((System.nanoTime() - start) / 1e9), cpu / 1e6 / Math.max(1, n.get())};
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Calls at a fixed rate (open loop, latency measured from the scheduled time) for {@code seconds}. */
