@@ -36,7 +36,7 @@ public final class NodeClients implements AutoCloseable {
 
   /**
    * Routes calls for {@code address} (this process's own node) to the in-process server named {@code inProcessName}.
-   * Calls run on the calling thread (the proxy already runs each node call on its own thread).
+   * The node runs the call on its server executor; the calling thread waits for the answer.
    */
   public void local(String address, String inProcessName) {
     ManagedChannel old = channels.put(address, InProcessChannelBuilder.forName(inProcessName).directExecutor()

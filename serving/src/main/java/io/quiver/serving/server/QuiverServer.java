@@ -78,9 +78,10 @@ public final class QuiverServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(Unimplemented.wrap(milvus.bindService(), QuiverMilvusService.SERVED),
             auth(c.token())))
         .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token())));
-    // The proxy's calls to this process's own node skip the network stack (see NodeClients.local).
+    // The proxy's calls to this process's own node skip the network stack (see NodeClients.local). Not
+    // directExecutor: the in-process transport would then run each search under its own locks, one at a time.
     String localName = "quiver-node-" + c.nodeId() + "-" + UUID.randomUUID();
-    this.local = InProcessServerBuilder.forName(localName).directExecutor()
+    this.local = InProcessServerBuilder.forName(localName)
         .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token()))).build();
     if (c.tlsCert() != null) {
       sb.useTransportSecurity(c.tlsCert().toFile(), c.tlsKey().toFile());
