@@ -19,13 +19,15 @@ import org.apache.zookeeper.KeeperException;
 public final class ZkCluster implements AutoCloseable {
   private final CuratorFramework zk;
   private final Catalog catalog;
+  private final ZnodeCache cache;
 
   private ZkCluster(CuratorFramework zk, String warehouse, Map<String, String> hadoopProperties) {
     this.zk = zk;
+    this.cache = new ZnodeCache(zk);
     Configuration conf = new Configuration();
     hadoopProperties.forEach(conf::set);
     this.catalog = Catalog.open(warehouse, conf, (name, ctx) -> new ZkPointerStore(zk, name, ctx.fs(),
-        new Path(ctx.collectionDir(), "metadata")));
+        new Path(ctx.collectionDir(), "metadata"), cache));
   }
 
   /**
@@ -57,6 +59,11 @@ public final class ZkCluster implements AutoCloseable {
     return new ZkCluster(zk, warehouse, hadoopProperties);
   }
 
+  /** The watched znode cache behind {@link #isLoaded} and the catalog's pointer reads. */
+  ZnodeCache cache() {
+    return cache;
+  }
+
   public CuratorFramework zk() {
     return zk;
   }
@@ -69,8 +76,17 @@ public final class ZkCluster implements AutoCloseable {
   /** Drops a collection: its files, its pointer and its load flag. */
   public void drop(String collection) {
     catalog.drop(collection);
-    ZkPointerStore.delete(zk, collection);
+    deletePointer(collection);
     setLoaded(collection, false);
+  }
+
+  /** Removes a collection's version pointer (its files already dropped); this process sees it gone at once. */
+  public void deletePointer(String collection) {
+    try {
+      ZkPointerStore.delete(zk, collection);
+    } finally {
+      cache.invalidate(ZkPaths.pointer(collection));
+    }
   }
 
   /** Marks a collection loaded (the coordinator assigns its shards) or released. */
@@ -85,12 +101,15 @@ public final class ZkCluster implements AutoCloseable {
       // already in that state
     } catch (Exception e) {
       throw new IllegalStateException("Cannot mark " + collection + (loaded ? " loaded" : " released"), e);
+    } finally {
+      cache.invalidate(ZkPaths.loaded(collection));
     }
   }
 
+  /** Whether the collection is loaded; served from a watched cache (no ZooKeeper round trip per request). */
   public boolean isLoaded(String collection) {
     try {
-      return zk.checkExists().forPath(ZkPaths.loaded(collection)) != null;
+      return cache.get(ZkPaths.loaded(collection)) != null;
     } catch (Exception e) {
       throw new IllegalStateException("Cannot read the load state of " + collection, e);
     }

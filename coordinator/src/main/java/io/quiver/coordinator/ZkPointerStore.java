@@ -24,19 +24,30 @@ public final class ZkPointerStore implements PointerStore {
   private final String path;
   private final FileSystem fs;
   private final Path metadataDir;
+  @Nullable private final ZnodeCache cache;
 
   public ZkPointerStore(CuratorFramework zk, String collection, FileSystem fs, Path metadataDir) {
+    this(zk, collection, fs, metadataDir, null);
+  }
+
+  /**
+   * @param cache where {@link #current()} reads the pointer from (watched, see {@link ZnodeCache}); null reads
+   *              ZooKeeper every time. Swaps always compare-and-set against ZooKeeper itself.
+   */
+  public ZkPointerStore(CuratorFramework zk, String collection, FileSystem fs, Path metadataDir,
+      @Nullable ZnodeCache cache) {
     this.zk = zk;
     this.path = ZkPaths.pointer(collection);
     this.fs = fs;
     this.metadataDir = metadataDir;
+    this.cache = cache;
   }
 
   @Nullable
   @Override
   public Pointer current() throws IOException {
     try {
-      return parse(zk.getData().forPath(path));
+      return parse(cache != null ? cache.get(path) : zk.getData().forPath(path));
     } catch (KeeperException.NoNodeException e) {
       return null;
     } catch (Exception e) {
@@ -76,6 +87,10 @@ public final class ZkPointerStore implements PointerStore {
       return false;
     } catch (Exception e) {
       throw new IOException("Swapping " + path + " to v" + next.version() + " has an unknown outcome", e);
+    } finally {
+      if (cache != null) {
+        cache.invalidate(path); // after the write, whatever its outcome: this process reads it afresh
+      }
     }
   }
 

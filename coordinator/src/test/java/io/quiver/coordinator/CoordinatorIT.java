@@ -46,6 +46,40 @@ class CoordinatorIT {
       .vector("v", 4, MetricType.L2).build();
 
   @Test
+  void loadFlagsAndPointersAreReadFromMemoryYetFollowEveryWrite() throws Exception {
+    try (ZkCluster a = connect("cached"); ZkCluster b = connect("cached")) {
+      a.catalog().create("hot", SCHEMA, 1, Map.of(), Map.of());
+      long v1 = b.catalog().operations("hot").current().version();
+      assertThat(b.isLoaded("hot")).isFalse();
+      long before = b.cache().reads();
+      for (int i = 0; i < 100; i++) {
+        assertThat(b.isLoaded("hot")).isFalse();
+        assertThat(b.catalog().operations("hot").current().version()).isEqualTo(v1);
+      }
+      assertThat(b.cache().reads() - before).as("ZooKeeper reads for 200 cached lookups").isZero();
+
+      a.setLoaded("hot", true);
+      assertThat(a.isLoaded("hot")).as("the writer reads its own write at once").isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> b.isLoaded("hot"));
+      long v2 = a.catalog().committer("hot").commit(CommitMessage.builder("stream").covers(0, 0, 9).build())
+          .version();
+      assertThat(v2).isGreaterThan(v1);
+      assertThat(a.catalog().operations("hot").current().version()).isEqualTo(v2);
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> b.catalog().operations("hot").current().version() == v2);
+      // a commit through b after a's: the stale-free compare-and-set path still serializes them
+      long v3 = b.catalog().committer("hot").commit(CommitMessage.builder("stream").covers(0, 10, 19).build())
+          .version();
+      assertThat(v3).isEqualTo(v2 + 1);
+      a.setLoaded("hot", false);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !b.isLoaded("hot"));
+      b.drop("hot");
+      assertThat(b.catalog().operations("hot").current()).isNull();
+      await().atMost(Duration.ofSeconds(10)).until(() -> a.catalog().operations("hot").current() == null);
+    }
+  }
+
+  @Test
   void racingCommittersSerializeThroughTheZnodeVersion() throws Exception {
     try (ZkCluster a = connect("ptr"); ZkCluster b = connect("ptr")) {
       a.catalog().create("race", SCHEMA, 8, Map.of(), Map.of());

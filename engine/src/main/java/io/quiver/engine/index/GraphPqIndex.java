@@ -123,6 +123,27 @@ final class GraphPqIndex implements VectorIndex {
   }
 
   @Override
+  public float[] vector(int ordinal) {
+    if (metric == MetricType.COSINE) {
+      throw new UnsupportedOperationException("A COSINE GRAPH_PQ index holds unit-length vectors, not the rows");
+    }
+    if (ordinal < 0 || ordinal >= count) {
+      throw new IndexOutOfBoundsException("ordinal " + ordinal + " outside 0.." + (count - 1) + " of " + this);
+    }
+    GraphSearcher searcher = searchers.acquire();
+    try {
+      VectorFloat<?> v = ((OnDiskGraphIndex.View) searcher.getView()).getVector(ordinal);
+      float[] out = new float[dim];
+      for (int i = 0; i < dim; i++) {
+        out[i] = v.get(i);
+      }
+      return out;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  @Override
   public long ramBytesUsed() {
     if (graph == null) {
       return 0;

@@ -120,6 +120,12 @@ public final class GraphPqIndexFactory implements VectorIndexFactory {
     }
   }
 
+  /** The file's inline vectors are the rows themselves for L2 and IP (IP adds one trailing coordinate). */
+  @Override
+  public boolean holdsVectors(MetricType metric) {
+    return metric != MetricType.COSINE;
+  }
+
   @Override
   public VectorIndex open(VectorValues vectors, MetricType metric, Path localIndexFile) throws IOException {
     int dim = vectors == null ? -1 : vectors.dimension();

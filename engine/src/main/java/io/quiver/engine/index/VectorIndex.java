@@ -33,6 +33,14 @@ public interface VectorIndex extends Closeable {
    */
   long ramBytesUsed();
 
+  /**
+   * The exact vector of {@code ordinal}, read from the index's own storage; only for kinds whose factory says
+   * {@link VectorIndexFactory#holdsVectors} for this metric. A new array the caller owns.
+   */
+  default float[] vector(int ordinal) {
+    throw new UnsupportedOperationException(kind() + " indexes do not return vectors");
+  }
+
   /** The kind this index was built as (FLAT, GRAPH, GRAPH_PQ). */
   String kind();
 

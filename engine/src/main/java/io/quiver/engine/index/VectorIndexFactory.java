@@ -43,4 +43,13 @@ public interface VectorIndexFactory {
    * @throws CorruptIndexException when the file is damaged or not an index file
    */
   VectorIndex open(VectorValues vectors, MetricType metric, Path localIndexFile) throws IOException;
+
+  /**
+   * True when an index of this kind returns the segment's exact vectors from its own file ({@link
+   * VectorIndex#vector}), so a reader may leave the vector column out of memory and open the index with null vectors
+   * (GRAPH_PQ for L2 and IP: DiskANN's layout, compressed codes in memory, full vectors on disk).
+   */
+  default boolean holdsVectors(MetricType metric) {
+    return false;
+  }
 }

@@ -79,6 +79,19 @@ public final class LoadedSegment implements AutoCloseable, Visibility.Rows {
     return vectors.computeIfAbsent(field.name(), n -> VectorValues.of(data.vectors(n), field.dim()));
   }
 
+  /**
+   * The value of {@code field} at row {@code ord}: from the segment's columns, or, for a vector column left on disk
+   * (see {@link SnapshotLoader}), from the index file that holds the vectors.
+   */
+  @Nullable
+  public Object value(FieldSchema field, int ord) {
+    if (field.type().isVector() && !data.hasVectors(field.name())) {
+      VectorIndex index = indexes.get(field.name());
+      return index == null ? null : index.vector(ord);
+    }
+    return data.value(field, ord);
+  }
+
   /** Rows hidden in the current snapshot. */
   public RoaringBitmap hidden() {
     return hidden;

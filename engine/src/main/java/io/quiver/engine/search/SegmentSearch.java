@@ -61,7 +61,7 @@ public final class SegmentSearch {
     for (Hit h : hits) {
       Map<String, Object> values = new LinkedHashMap<>();
       for (FieldSchema f : out) {
-        values.put(f.name(), seg.data().value(f, h.ordinal()));
+        values.put(f.name(), seg.value(f, h.ordinal()));
       }
       withFields.add(new Hit(h.pk(), h.distance(), h.score(), h.segmentId(), h.ordinal(), values));
     }

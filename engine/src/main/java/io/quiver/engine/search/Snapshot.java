@@ -134,14 +134,22 @@ public final class Snapshot implements AutoCloseable {
   }
 
   private List<Hit> fanOut(SearchRequest req, FieldSchema field) {
-    List<Future<List<Hit>>> futures = new ArrayList<>();
+    List<LoadedSegment> todo = new ArrayList<>(segments.size());
     for (LoadedSegment s : segments) {
-      if (req.filter() != null && !req.filter().mightMatch(s.entry().stats())) {
-        continue;
+      if (req.filter() == null || req.filter().mightMatch(s.entry().stats())) {
+        todo.add(s);
       }
+    }
+    // Every segment but the last on the pool, the last on this thread (no hand-off at all for one segment).
+    List<Future<List<Hit>>> futures = new ArrayList<>();
+    for (int i = 0; i < todo.size() - 1; i++) {
+      LoadedSegment s = todo.get(i);
       futures.add(pool.submit(() -> SegmentSearcher.search(s, field, req)));
     }
     List<Hit> all = new ArrayList<>();
+    if (!todo.isEmpty()) {
+      all.addAll(SegmentSearcher.search(todo.get(todo.size() - 1), field, req));
+    }
     for (Future<List<Hit>> f : futures) {
       all.addAll(join(f));
     }
@@ -172,7 +180,7 @@ public final class Snapshot implements AutoCloseable {
     FieldSchema g = schema().requireField(req.groupBy());
     Map<Object, List<Hit>> groups = new LinkedHashMap<>();
     for (Hit h : sorted) {
-      Object key = segment(h).data().value(g, h.ordinal());
+      Object key = segment(h).value(g, h.ordinal());
       List<Hit> members = groups.get(key);
       if (members == null) {
         if (groups.size() >= req.offset() + req.k()) {
@@ -330,7 +338,7 @@ public final class Snapshot implements AutoCloseable {
       for (String name : names) {
         FieldSchema f = schema.field(name);
         if (f != null) {
-          fields.put(name, s.data().value(f, h.ordinal()));
+          fields.put(name, s.value(f, h.ordinal()));
           continue;
         }
         if (meta == null) {

@@ -6,6 +6,8 @@ import io.quiver.engine.catalog.IndexFile;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.catalog.SegmentEntry;
 import io.quiver.engine.index.VectorIndex;
+import io.quiver.engine.io.CorruptFileException;
+import io.quiver.engine.index.VectorIndexes;
 import io.quiver.engine.index.VectorValues;
 import io.quiver.engine.read.Visibility;
 import io.quiver.engine.schema.CollectionSchema;
@@ -16,8 +18,10 @@ import io.quiver.engine.segment.SegmentFiles;
 import io.quiver.engine.segment.SegmentReader;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -77,8 +81,15 @@ public final class SnapshotLoader {
 
   static LoadedSegment loadSegment(Catalog catalog, Path collectionDir, CollectionSchema schema, SegmentEntry e,
       BufferAllocator allocator, @Nullable IndexCache cache) {
+    Set<String> onDisk = vectorsOnDisk(schema, e, cache);
+    Set<String> columns = null;
+    if (!onDisk.isEmpty()) {
+      columns = new HashSet<>(schema.fieldNames());
+      columns.add(CollectionSchema.DYNAMIC_FIELD);
+      columns.removeAll(onDisk);
+    }
     SegmentData data = SegmentReader.read(catalog.conf(), SegmentFiles.segmentDir(collectionDir, e.id()), schema,
-        allocator, null);
+        allocator, columns);
     Map<String, VectorIndex> indexes = new HashMap<>();
     try {
       if (cache != null) {
@@ -87,14 +98,48 @@ public final class SnapshotLoader {
           if (f == null || "FLAT".equals(i.getValue().spec().kind())) {
             continue; // FLAT = the exact scan the searcher does anyway
           }
-          indexes.put(f.name(), cache.open(catalog.conf(), collectionDir, e.id(), f, i.getValue(),
-              VectorValues.of(data.vectors(f.name()), f.dim())));
+          VectorIndex index = cache.open(catalog.conf(), collectionDir, e.id(), f, i.getValue(),
+              data.hasVectors(f.name()) ? VectorValues.of(data.vectors(f.name()), f.dim()) : null);
+          indexes.put(f.name(), index);
+          if (index.dimension() != f.dim() || index.count() != data.rowCount()) {
+            throw new CorruptFileException(i.getValue().file(), "index of " + f.name()
+                + " in segment " + e.id() + " holds " + index.count() + " vectors of dimension " + index.dimension()
+                + ", the segment has " + data.rowCount() + " rows of dimension " + f.dim());
+          }
         }
       }
       return new LoadedSegment(e, data, indexes);
     } catch (RuntimeException ex) {
+      indexes.values().forEach(SnapshotLoader::closeQuietly);
       data.close();
       throw ex;
+    }
+  }
+
+  /**
+   * Vector fields whose index returns the exact rows from its own (memory-mapped) file: their column is not read
+   * into memory (GRAPH_PQ over L2/IP, as DiskANN keeps only compressed codes in RAM). Only when indexes are opened.
+   */
+  private static Set<String> vectorsOnDisk(CollectionSchema schema, SegmentEntry e, @Nullable IndexCache cache) {
+    Set<String> out = new HashSet<>();
+    if (cache == null) {
+      return out;
+    }
+    for (Map.Entry<String, IndexFile> i : e.indexes().entrySet()) {
+      FieldSchema f = schema.field(i.getKey());
+      String kind = i.getValue().spec().kind();
+      if (f != null && !"FLAT".equals(kind) && VectorIndexes.factory(kind).holdsVectors(f.metric())) {
+        out.add(f.name());
+      }
+    }
+    return out;
+  }
+
+  private static void closeQuietly(VectorIndex index) {
+    try {
+      index.close();
+    } catch (java.io.IOException ignored) {
+      // unmapping is best effort
     }
   }
 

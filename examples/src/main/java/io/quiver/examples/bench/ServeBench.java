@@ -17,9 +17,7 @@ import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.EmbeddedZooKeeper;
-import io.quiver.engine.catalog.IndexFile;
 import io.quiver.engine.catalog.Manifest;
-import io.quiver.engine.catalog.SegmentEntry;
 import io.quiver.engine.index.SearchOptions;
 import io.quiver.engine.search.IndexCache;
 import io.quiver.engine.search.SearchRequest;
@@ -64,7 +62,9 @@ public final class ServeBench implements Callable<Integer> {
   @Option(names = "--dim", defaultValue = "128", description = "Dimension (default ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--threads", defaultValue = "4", description = "Client threads (default ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "16",
+      description = "Client threads of the closed-loop QPS phases, the same for both sides: enough requests in flight "
+          + "to saturate the node rather than measure one request's latency (default ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--seconds", defaultValue = "10", description = "Seconds per QPS phase (default ${DEFAULT-VALUE}).")
@@ -77,13 +77,16 @@ public final class ServeBench implements Callable<Integer> {
   int probes;
 
   private static final String C = "bench";
+  private static final int ROUNDS = 2;
+  private Path cacheDir;
 
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("quiver-bench-serve");
+    cacheDir = dir.resolve("cache");
     try (var zk = EmbeddedZooKeeper.start(); EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ServerConfig cfg = new ServerConfig("bench0", zk.connectString(), "quiver", kafka.bootstrapServers(),
-          dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, dir.resolve("cache"),
+          dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, cacheDir,
           64L << 30, 1, 2, 10_000, 30_000L, null, null, null);
       try (QuiverServer server = QuiverServer.start(cfg)) {
         MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri("http://" + server.address())
@@ -133,32 +136,36 @@ public final class ServeBench implements Callable<Integer> {
     for (int i = 0; i < 1_000; i++) {
       queries.add(vector(qr));
     }
-    // in-process engine over the same manifest, same index files
+    // The in-process engine over the same manifest and index files, loaded by the node's own loader, with a search
+    // pool as large as the node's; same queries, k, ef and (no) filter on both sides, both warmed up first.
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    double inProcessQps;
-    long memBytes;
-    try (RootAllocator alloc = new RootAllocator()) {
-      long heapBefore = usedHeapAfterGc();
-      try (Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
-          new IndexCache(Files.createTempDirectory("quiver-bench-index")), pool)) {
-        long mapped = 0;
-        for (SegmentEntry s : m.segments()) {
-          for (IndexFile f : s.indexes().values()) {
-            mapped += f.bytes();
-          }
-        }
-        memBytes = Math.max(0, usedHeapAfterGc() - heapBefore) + alloc.getAllocatedMemory() + mapped;
-        inProcessQps = closedLoop(i -> snap.search(SearchRequest.builder("vec", queries.get(i % queries.size()))
-            .k(10).options(SearchOptions.width(ef)).build()));
+    // Rounds alternate (in-process, SDK, in-process, SDK) so a change in the shared machine's load hits both sides.
+    IntConsumer viaSdk = i -> search(client, queries.get(i % queries.size()), ConsistencyLevel.BOUNDED, 10);
+    double inProcessQps = 0;
+    double qps = 0;
+    double inProcessCpu = 0;
+    double sdkCpu = 0;
+    try (RootAllocator alloc = new RootAllocator();
+        Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
+            new IndexCache(Files.createTempDirectory("quiver-bench-index")), pool)) {
+      IntConsumer inProcess = i -> snap.search(SearchRequest.builder("vec", queries.get(i % queries.size()))
+          .k(10).options(SearchOptions.width(ef)).build());
+      closedLoop(inProcess); // warm-up
+      closedLoop(viaSdk); // warm-up
+      for (int round = 0; round < ROUNDS; round++) {
+        double[] a = closedLoop(inProcess);
+        double[] b = closedLoop(viaSdk);
+        Progress.say("round %d: in-process %.0f QPS (%.2f CPU ms/query), Milvus SDK %.0f QPS (%.2f CPU ms/query)",
+            round + 1, a[0], a[1], b[0], b[1]);
+        inProcessQps += a[0] / ROUNDS;
+        qps += b[0] / ROUNDS;
+        inProcessCpu += a[1] / ROUNDS;
+        sdkCpu += b[1] / ROUNDS;
       }
     } finally {
       pool.shutdown();
     }
-    Progress.say("in-process: %.0f QPS", inProcessQps);
-    IntConsumer viaSdk = i -> search(client, queries.get(i % queries.size()), ConsistencyLevel.BOUNDED, 10);
-    closedLoop(viaSdk); // warm-up
-    double qps = closedLoop(viaSdk);
-    Progress.say("Milvus SDK: %.0f QPS", qps);
+    Progress.say("in-process: %.0f QPS, Milvus SDK: %.0f QPS (mean of %d rounds)", inProcessQps, qps, ROUNDS);
     Histogram lat = new Histogram(3);
     openLoop(viaSdk, qps / 2, lat);
     double p50 = lat.getValueAtPercentile(50) / 1e3;
@@ -182,7 +189,10 @@ public final class ServeBench implements Callable<Integer> {
     double freshP99 = fresh.getValueAtPercentile(99) / 1e3;
     Progress.say("freshness insert ack -> visible to STRONG search: p50 %.2f ms, p99 %.2f ms",
         fresh.getValueAtPercentile(50) / 1e3, freshP99);
-    double gbPerMillion = memBytes / (double) rows * 1e6 / 1e9;
+    NodeMemory mem = NodeMemory.measure(server, client, C, cacheDir);
+    Progress.say("node memory: heap %.1f MB, off-heap %.1f MB, mapped resident %.1f MB (of %.1f MB mapped)",
+        mem.heap() / 1e6, mem.offHeap() / 1e6, mem.mappedResident() / 1e6, mem.mapped() / 1e6);
+    double gbPerMillion = mem.total() / (double) rows * 1e6 / 1e9;
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("bench", "serve");
     out.put("rows", rows);
@@ -191,10 +201,16 @@ public final class ServeBench implements Callable<Integer> {
     out.put("qps", round(qps));
     out.put("inprocess_qps", round(inProcessQps));
     out.put("qps_ratio", round(qps / inProcessQps));
+    out.put("cpu_ms_per_query", round(sdkCpu));
+    out.put("inprocess_cpu_ms_per_query", round(inProcessCpu));
     out.put("p50_ms", round(p50));
     out.put("p99_ms", round(p99));
     out.put("freshness_p99_ms", round(freshP99));
     out.put("gb_per_million", round(gbPerMillion));
+    out.put("heap_mb", round(mem.heap() / 1e6));
+    out.put("offheap_mb", round(mem.offHeap() / 1e6));
+    out.put("mapped_resident_mb", round(mem.mappedResident() / 1e6));
+    out.put("load_avg", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     System.out.println(Json.write(out));
     return 0;
   }
@@ -227,12 +243,17 @@ public final class ServeBench implements Callable<Integer> {
     return o;
   }
 
-  /** {@code threads} threads calling {@code op} back to back for {@code seconds}; returns calls per second. */
-  private double closedLoop(IntConsumer op) throws Exception {
+  /**
+   * {@code threads} threads calling {@code op} back to back for {@code seconds}; returns calls per second and the
+   * whole process's CPU milliseconds per call (client, proxy, node and search together: a figure the other load on
+   * a shared machine does not inflate the way it does wall-clock rates).
+   */
+  private double[] closedLoop(IntConsumer op) throws Exception {
     ExecutorService ex = Executors.newFixedThreadPool(threads);
     AtomicLong n = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
+    long cpu0 = processCpuNanos();
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       fs.add(ex.submit(() -> {
@@ -245,7 +266,13 @@ public final class ServeBench implements Callable<Integer> {
       f.get();
     }
     ex.shutdown();
-    return n.get() / ((System.nanoTime() - start) / 1e9);
+    long cpu = processCpuNanos() - cpu0;
+    return new double[] {n.get() / ((System.nanoTime() - start) / 1e9), cpu / 1e6 / Math.max(1, n.get())};
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Calls at a fixed rate (open loop, latency measured from the scheduled time) for {@code seconds}. */
@@ -275,8 +302,4 @@ public final class ServeBench implements Callable<Integer> {
     ex.shutdown();
   }
 
-  private static long usedHeapAfterGc() {
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
 }

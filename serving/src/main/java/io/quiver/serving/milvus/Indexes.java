@@ -2,7 +2,6 @@ package io.quiver.serving.milvus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quiver.coordinator.ZkCluster;
-import io.quiver.coordinator.ZkPointerStore;
 import io.quiver.engine.catalog.CommitMessage;
 import io.quiver.engine.catalog.IndexSpec;
 import io.quiver.engine.catalog.Manifest;
@@ -112,7 +111,7 @@ final class Indexes {
       }
       // Nothing was written (inserts need a loaded collection): re-create with the metric the index asks for.
       cluster.catalog().drop(name);
-      ZkPointerStore.delete(cluster.zk(), name);
+      cluster.deletePointer(name);
       cluster.catalog().create(name, ProtoSchemas.withMetric(m.schema(), f.name(), metric), m.shards(), specs,
           m.properties());
       if (!m.partitions().equals(List.of(io.quiver.engine.wal.WalRecord.DEFAULT_PARTITION))) {

@@ -26,6 +26,11 @@ final class DeferredCloser implements AutoCloseable {
     });
   }
 
+  /** Actions not run yet. */
+  int pending() {
+    return pending.size();
+  }
+
   void later(Runnable action) {
     pending.add(action);
     exec.schedule(() -> runOnce(action), delayMillis, TimeUnit.MILLISECONDS);

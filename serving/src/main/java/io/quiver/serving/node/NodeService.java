@@ -4,7 +4,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.search.Hit;
-import io.quiver.engine.search.SearchRequest;
 import io.quiver.engine.search.SegmentFilter;
 import io.quiver.engine.search.Snapshot;
 import io.quiver.serving.internal.NodeCount;
@@ -16,6 +15,8 @@ import io.quiver.serving.internal.QueryNodeGrpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -100,9 +101,8 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
     answer(obs, request, r -> {
       NodeRequests.Search body = NodeRequests.decode(r.getBody(), NodeRequests.Search.class);
       NodeHits.Builder out = NodeHits.newBuilder();
-      for (Snapshot s : snapshots(r)) {
-        SearchRequest req = body.toEngine(s.schema());
-        for (Hit h : s.search(req)) {
+      for (List<Hit> hits : searchShards(snapshots(r), body)) {
+        for (Hit h : hits) {
           NodeHit.Builder b = NodeHit.newBuilder().setDistance(h.distance()).setScore(h.score())
               .setFields(NodeRequests.fieldsJson(h.fields()));
           if (h.pk() instanceof Long) {
@@ -115,6 +115,34 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       }
       return out.build();
     });
+  }
+
+  /** Each shard's local top-k; the shards side by side, the last on this thread. */
+  private List<List<Hit>> searchShards(List<Snapshot> snapshots, NodeRequests.Search body) {
+    List<Future<List<Hit>>> others = new ArrayList<>();
+    for (int i = 0; i < snapshots.size() - 1; i++) {
+      Snapshot s = snapshots.get(i);
+      others.add(node.shardPool().submit(() -> s.search(body.toEngine(s.schema()))));
+    }
+    List<List<Hit>> out = new ArrayList<>();
+    if (snapshots.isEmpty()) {
+      return out;
+    }
+    Snapshot last = snapshots.get(snapshots.size() - 1);
+    List<Hit> lastHits = last.search(body.toEngine(last.schema()));
+    for (Future<List<Hit>> f : others) {
+      try {
+        out.add(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while searching", e);
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        throw c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
+      }
+    }
+    out.add(lastHits);
+    return out;
   }
 
   @Override

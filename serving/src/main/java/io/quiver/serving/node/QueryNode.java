@@ -44,6 +44,7 @@ public final class QueryNode implements AutoCloseable {
   private final IndexCache indexCache;
   private final BufferAllocator allocator = new RootAllocator();
   private final ExecutorService pool;
+  private final ExecutorService shardPool;
   private final DeferredCloser closer = new DeferredCloser(30_000);
   private final ScheduledExecutorService reconciler;
   private final Map<Key, ShardState> states = new ConcurrentHashMap<>();
@@ -59,6 +60,9 @@ public final class QueryNode implements AutoCloseable {
     this.cache = new SegmentCache(cluster.catalog(), config.cacheDir(), config.cacheBytes());
     this.indexCache = new IndexCache(config.cacheDir().resolve(".index"));
     this.pool = Executors.newFixedThreadPool(config.searchThreads(), daemon("quiver-search-" + config.id()));
+    // Unbounded on purpose: its tasks wait on the search pool, so bounding it could deadlock; it holds one thread
+    // per shard searched concurrently.
+    this.shardPool = Executors.newCachedThreadPool(daemon("quiver-shards-" + config.id()));
     this.reconciler = Executors.newSingleThreadScheduledExecutor(daemon("quiver-node-" + config.id()));
     this.watch = CuratorCache.build(cluster.zk(), "/");
   }
@@ -97,6 +101,11 @@ public final class QueryNode implements AutoCloseable {
     return config.id();
   }
 
+  /** Runs one request's per-shard searches side by side (see {@link NodeService}). */
+  ExecutorService shardPool() {
+    return shardPool;
+  }
+
   public SegmentCache cache() {
     return cache;
   }
@@ -126,6 +135,16 @@ public final class QueryNode implements AutoCloseable {
       }
     }
     return v;
+  }
+
+  /** Arrow (off-heap) bytes held by this node's segments and tails. */
+  public long offHeapBytes() {
+    return allocator.getAllocatedMemory();
+  }
+
+  /** Replaced snapshots and tail chunks still waiting to be freed (they are freed some seconds after a swap). */
+  public int pendingFrees() {
+    return closer.pending();
   }
 
   /** Sealed bytes held. */
@@ -260,6 +279,7 @@ public final class QueryNode implements AutoCloseable {
     }
     dropAll();
     closer.close();
+    shardPool.shutdownNow();
     pool.shutdownNow();
     try {
       allocator.close();

@@ -3,6 +3,7 @@ package io.quiver.serving.proxy;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.quiver.serving.internal.QueryNodeGrpc;
 import java.util.Map;
@@ -11,11 +12,16 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.annotation.Nullable;
 
-/** One gRPC channel per query node address, reused by every request; carries the cluster token when set. */
+/**
+ * One gRPC channel per query node address, reused by every request; carries the cluster token when set. The node of
+ * this very process is reached through gRPC's in-process transport ({@link #local}): same service, interceptors,
+ * deadlines and status codes, but no socket, no HTTP/2 framing and no protobuf (de)serialization.
+ */
 public final class NodeClients implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   @Nullable private final String token;
   @Nullable private final java.nio.file.Path trustCert;
+  @Nullable private final CallCredentials credentials;
 
   public NodeClients(@Nullable String token) {
     this(token, null);
@@ -28,6 +34,14 @@ public final class NodeClients implements AutoCloseable {
   public NodeClients(@Nullable String token, @Nullable java.nio.file.Path trustCert) {
     this.token = token;
     this.trustCert = trustCert;
+    this.credentials = token == null ? null : new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata m = new Metadata();
+        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), token);
+        applier.apply(m);
+      }
+    };
   }
 
   private ManagedChannel channel(String address) {
@@ -45,21 +59,23 @@ public final class NodeClients implements AutoCloseable {
     }
   }
 
+  /**
+   * Routes calls for {@code address} (this process's own node) to the in-process server named {@code inProcessName}.
+   * The node runs the call on its server executor; the calling thread waits for the answer.
+   */
+  public void local(String address, String inProcessName) {
+    ManagedChannel old = channels.put(address, InProcessChannelBuilder.forName(inProcessName).directExecutor()
+        .build());
+    if (old != null) {
+      old.shutdownNow();
+    }
+  }
+
   public QueryNodeGrpc.QueryNodeBlockingStub stub(String address, long deadlineMillis) {
     ManagedChannel ch = channels.computeIfAbsent(address, this::channel);
     QueryNodeGrpc.QueryNodeBlockingStub s = QueryNodeGrpc.newBlockingStub(ch)
         .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
-    if (token != null) {
-      s = s.withCallCredentials(new CallCredentials() {
-        @Override
-        public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-          Metadata m = new Metadata();
-          m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), token);
-          applier.apply(m);
-        }
-      });
-    }
-    return s;
+    return credentials == null ? s : s.withCallCredentials(credentials);
   }
 
   @Override

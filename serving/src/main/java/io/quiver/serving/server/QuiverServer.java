@@ -6,6 +6,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.quiver.coordinator.Coordinator;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class QuiverServer implements AutoCloseable {
   private final Consistency consistency;
   private final Coordinator coordinator;
   private final Server server;
+  private final Server local;
   private final Membership registration;
   private final HTTPServer metrics;
   private final QuiverMilvusService milvus;
@@ -71,15 +74,22 @@ public final class QuiverServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(Unimplemented.wrap(milvus.bindService(), QuiverMilvusService.SERVED),
             auth(c.token(), true)))
         .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token(), false)));
+    // The proxy's calls to this process's own node skip the network stack (see NodeClients.local). Not
+    // directExecutor: the in-process transport would then run each search under its own locks, one at a time.
+    String localName = "quiver-node-" + c.nodeId() + "-" + UUID.randomUUID();
+    this.local = InProcessServerBuilder.forName(localName)
+        .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token(), false))).build();
     if (c.tlsCert() != null) {
       sb.useTransportSecurity(c.tlsCert().toFile(), c.tlsKey().toFile());
     }
     this.server = sb.build();
     try {
       server.start();
+      local.start();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the gRPC server on " + c.host() + ":" + c.port(), e);
     }
+    clients.local(address(), localName);
     this.metrics = c.metricsPort() >= 0 ? ServingMetrics.serve(c.metricsPort()) : null;
     ServingMetrics.registerNode(c.nodeId(), () -> {
       long h = node.cache().hits();
@@ -169,12 +179,15 @@ public final class QuiverServer implements AutoCloseable {
     }
     coordinator.close();
     server.shutdown();
+    local.shutdown();
     try {
       server.awaitTermination(10, TimeUnit.SECONDS);
+      local.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     server.shutdownNow();
+    local.shutdownNow();
     if (metrics != null) {
       metrics.stop();
     }
@@ -191,6 +204,7 @@ public final class QuiverServer implements AutoCloseable {
   /** Stops abruptly, as a crash would: no deregistration, calls cut off (for failover tests). */
   public void kill() {
     server.shutdownNow();
+    local.shutdownNow();
     if (metrics != null) {
       metrics.stop();
     }
