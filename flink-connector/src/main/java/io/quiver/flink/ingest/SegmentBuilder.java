@@ -11,10 +11,18 @@ import io.quiver.engine.wal.WalOp;
 import io.quiver.engine.wal.WalRecord;
 import io.quiver.flink.FailurePoints;
 import io.quiver.flink.IngestionOptions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -37,6 +45,14 @@ import org.slf4j.LoggerFactory;
  * emits a {@link SealedPiece} for the committer — all before the next checkpoint barrier passes, so a checkpoint
  * holds either the growing entries or the piece, never neither.
  *
+ * <p>Sealing runs in the background so that the task thread keeps consuming: the seal takes the open range's entries
+ * out of keyed state on the task thread, hands them to this subtask's single seal thread (at most
+ * {@link #MAX_SEALS_IN_FLIGHT} at a time, FIFO, so one shard's pieces stay in offset order) and the finished pieces
+ * are emitted on the task thread — as soon as they are done, and at the latest by {@link SegmentBuilderOperator}
+ * before the next checkpoint barrier. Each record is decoded once, here, where a poison record can still become a
+ * dead letter; the decoded row is kept beside the state (not in it) until the seal, and only entries restored from a
+ * checkpoint are decoded again.
+ *
  * <p>Records that cannot be decoded, do not match the schema, or whose key is not their primary key's bytes go to
  * {@link #DEAD_LETTERS} and still count as consumed. Records below the shard's sealed range (a replay of what a
  * manifest already covers) are skipped.
@@ -50,6 +66,9 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("quiver-dead-letters", TypeInformation.of(DeadLetter.class));
 
+  /** Seals handed to the seal thread and not emitted yet, beyond which the task thread waits (backpressure). */
+  static final int MAX_SEALS_IN_FLIGHT = 2;
+
   private final IngestionOptions options;
 
   private transient CollectionSchema schema;
@@ -61,6 +80,10 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   private transient Counter recordsIn;
   private transient Counter deadLetters;
   private transient Counter seals;
+  /** By Flink key: pk → the decoded record behind the growing entry of the same offset. Not state: a cache. */
+  private transient Map<Integer, Map<Object, Sealer.Decoded>> decoded;
+  private transient ExecutorService sealThread;
+  private transient ArrayDeque<Future<SealedPiece>> inFlight;
 
   public SegmentBuilder(IngestionOptions options) {
     this.options = options;
@@ -84,11 +107,31 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     recordsIn = getRuntimeContext().getMetricGroup().counter("quiverRecordsIn");
     deadLetters = getRuntimeContext().getMetricGroup().counter("quiverDeadLetters");
     seals = getRuntimeContext().getMetricGroup().counter("quiverSeals");
+    decoded = new HashMap<>();
+    inFlight = new ArrayDeque<>();
+    String name = "quiver-sealer-" + options.collection() + "-"
+        + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    sealThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (sealThread != null) {
+      // A seal cut short leaves files no manifest lists; a replay of its range rewrites them.
+      sealThread.shutdownNow();
+      sealThread.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    super.close();
   }
 
   @Override
   public void processElement(WalEnvelope e, Context ctx, Collector<SealedPiece> out) throws Exception {
     FailurePoints.check(FailurePoints.RECORD);
+    emitDone(out::collect);
     ShardProgress p = progress.value();
     if (p == null) {
       p = new ShardProgress(e.shard, committed.getOrDefault(e.shard, -1L) + 1);
@@ -106,7 +149,14 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     recordsIn.inc();
     WalRecord r = decode(e, ctx);
     if (r != null) {
-      growing.put(r.pk(), new GrowingEntry(e.offset, r.op() == WalOp.DELETE ? null : e.value));
+      boolean delete = r.op() == WalOp.DELETE;
+      growing.put(r.pk(), new GrowingEntry(e.offset, delete ? null : e.value));
+      Map<Object, Sealer.Decoded> rows = decoded.computeIfAbsent(ctx.getCurrentKey(), k -> new HashMap<>());
+      if (delete) {
+        rows.remove(r.pk());
+      } else {
+        rows.put(r.pk(), new Sealer.Decoded(r, e.offset));
+      }
     }
     if (p.records >= options.sealRows() || p.bytes >= options.sealBytes()) {
       seal(p, e.shard, ctx, out);
@@ -116,6 +166,7 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SealedPiece> out) throws Exception {
+    emitDone(out::collect);
     ShardProgress p = progress.value();
     if (p != null && p.timer == timestamp && p.isOpen()) {
       seal(p, p.shard, ctx, out);
@@ -145,14 +196,21 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   }
 
   private void seal(ShardProgress p, int shard, Context ctx, Collector<SealedPiece> out) throws Exception {
+    Map<Object, Sealer.Decoded> rows = decoded.remove(ctx.getCurrentKey());
     List<Sealer.Entry> entries = new ArrayList<>();
     for (Map.Entry<Object, GrowingEntry> en : growing.entries()) {
-      entries.add(new Sealer.Entry(en.getKey(), en.getValue()));
+      GrowingEntry op = en.getValue();
+      Sealer.Decoded d = rows == null || op.isDelete() ? null : rows.get(en.getKey());
+      entries.add(new Sealer.Entry(en.getKey(), op, d != null && d.offset() == op.offset ? d.record() : null));
     }
-    SealedPiece piece = sealer.seal(shard, p.nextOffset, p.lastConsumed, entries);
-    out.collect(piece);
+    long first = p.nextOffset;
+    long last = p.lastConsumed;
+    while (inFlight.size() >= MAX_SEALS_IN_FLIGHT) {
+      out.collect(result(inFlight.poll()));
+    }
+    inFlight.add(sealThread.submit(() -> sealer.seal(shard, first, last, entries)));
     seals.inc();
-    LOG.debug("Sealed {} ({} entries)", piece, entries.size());
+    LOG.debug("Sealing shard {} {}..{} ({} entries)", shard, first, last, entries.size());
     growing.clear();
     if (p.timer >= 0) {
       ctx.timerService().deleteProcessingTimeTimer(p.timer);
@@ -161,5 +219,33 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     p.records = 0;
     p.bytes = 0;
     p.timer = -1;
+  }
+
+  /** Emits the pieces of the seals finished so far, in the order they were started. Task thread only. */
+  private void emitDone(Consumer<SealedPiece> out) throws Exception {
+    while (!inFlight.isEmpty() && inFlight.peek().isDone()) {
+      out.accept(result(inFlight.poll()));
+    }
+  }
+
+  /**
+   * Waits for every seal in flight and emits its piece, in order; a failed seal fails the task (Flink restarts from
+   * the last checkpoint, which still holds that range's growing entries). Task thread only.
+   */
+  void drain(Consumer<SealedPiece> out) throws Exception {
+    while (!inFlight.isEmpty()) {
+      out.accept(result(inFlight.poll()));
+    }
+  }
+
+  private static SealedPiece result(Future<SealedPiece> seal) throws Exception {
+    try {
+      return seal.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception) {
+        throw (Exception) e.getCause();
+      }
+      throw e;
+    }
   }
 }
