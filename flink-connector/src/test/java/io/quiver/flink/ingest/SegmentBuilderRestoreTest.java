@@ -44,6 +44,7 @@ class SegmentBuilderRestoreTest {
 
   @BeforeEach
   void create() {
+    sealGate = new CountDownLatch(0);
     catalog = Catalog.open(tmp.toUri().toString(), Map.of());
     catalog.create("c", SCHEMA, 2, Map.of(), Map.of());
   }
@@ -93,7 +94,8 @@ class SegmentBuilderRestoreTest {
   @Test
   void aRangeCaughtMidSealIsSealedAgainOnceAfterARestore() throws Exception {
     OperatorSubtaskState midSeal;
-    sealGate = new CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
+    sealGate = gate;
     try (var h = harness(options(10))) {
       h.open();
       for (long o = 0; o < 10; o++) {
@@ -102,8 +104,8 @@ class SegmentBuilderRestoreTest {
       h.prepareSnapshotPreBarrier(1);
       midSeal = h.snapshot(1, 1);
       assertThat(pieces(h)).as("the seal is held, so nothing was emitted before the barrier").isEmpty();
-    } // closing interrupts the held seal
-    sealGate = new CountDownLatch(0);
+      gate.countDown(); // the harness finishes the operator when closed; what it emits then is lost with it
+    }
 
     OperatorSubtaskState afterSeal;
     try (var h = harness(options(10))) {
