@@ -7,6 +7,7 @@ import io.quiver.flink.ingest.DeadLetterSerializer;
 import io.quiver.flink.ingest.ManifestSink;
 import io.quiver.flink.ingest.SealedPiece;
 import io.quiver.flink.ingest.SegmentBuilder;
+import io.quiver.flink.ingest.SegmentBuilderOperator;
 import io.quiver.flink.ingest.ShardKeys;
 import io.quiver.flink.ingest.WalEnvelope;
 import io.quiver.flink.ingest.WalEnvelopeDeserializer;
@@ -38,7 +39,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <pre>
  * KafkaSource(quiver.&lt;c&gt;.wal, from the manifest's committed offsets + 1)
- *   → keyBy(shard) → SegmentBuilder (seal on rows / bytes / age, files written before the barrier)
+ *   → keyBy(shard) → SegmentBuilder (seal on rows / bytes / age on a background thread, files
+ *       written before the barrier)
  *       → ManifestSink (parallelism 1; Sink V2 committer commits after the checkpoint completes)
  *       → side output: dead letters → KafkaSink(quiver.&lt;c&gt;.dlq, at least once)
  * </pre>
@@ -78,7 +80,8 @@ public final class IngestionJob {
         .fromSource(source, WatermarkStrategy.noWatermarks(), "quiver-wal-" + options.collection())
         .uid("quiver-wal-source")
         .keyBy(new ShardKeys(m.shards()), Types.INT)
-        .process(new SegmentBuilder(options), TypeInformation.of(SealedPiece.class))
+        .transform("segment-builder", TypeInformation.of(SealedPiece.class),
+            new SegmentBuilderOperator(new SegmentBuilder(options)))
         .setMaxParallelism(ShardKeys.MAX_PARALLELISM)
         .uid("quiver-segment-builder")
         .name("segment-builder");

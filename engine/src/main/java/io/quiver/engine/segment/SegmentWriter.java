@@ -13,22 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
 
 /**
- * Writes one immutable segment: {@value SegmentFiles#DATA_FILE} (every field, vectors included, parquet-avro through
- * the Hadoop FileSystem API) and then {@value SegmentFiles#STATS_FILE}.
+ * Writes one immutable segment: {@value SegmentFiles#DATA_FILE} (every field, vectors included, in parquet-avro's
+ * layout of the segment's Avro schema, written by {@link RowWriteSupport} through the Hadoop FileSystem API) and then {@value SegmentFiles#STATS_FILE}.
  *
  * <p>Writing a segment makes nothing visible: only a manifest commit that lists it does. A writer that fails leaves
  * files no manifest reaches, which garbage collection removes; {@link #abort()} removes them at once when it can.
@@ -42,7 +41,7 @@ public final class SegmentWriter implements Closeable {
   private final String partition;
   private final int shard;
   private final Schema avro;
-  private final ParquetWriter<GenericRecord> writer;
+  private final ParquetWriter<RowWriteSupport.SegmentRow> writer;
   private final FieldStats.Collector[] collectors;
   private final int seqPos;
   private long rows;
@@ -69,9 +68,9 @@ public final class SegmentWriter implements Closeable {
     Configuration wconf = new Configuration(conf);
     // 3-level lists: Spark, Arrow and Parquet tools read vectors as ARRAY<FLOAT>.
     wconf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
-    AvroParquetWriter.Builder<GenericRecord> b = AvroParquetWriter.<GenericRecord>builder(
-            HadoopOutputFile.fromPath(new Path(dir, SegmentFiles.DATA_FILE), wconf))
-        .withSchema(avro)
+    Schema.Field meta = avro.getField(AvroSchemas.META_COLUMN);
+    RowWriteSupport support = new RowWriteSupport(schema, avro, meta == null ? -1 : meta.pos(), seqPos);
+    Builder b = new Builder(HadoopOutputFile.fromPath(new Path(dir, SegmentFiles.DATA_FILE), wconf), support)
         .withConf(wconf)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -117,17 +116,13 @@ public final class SegmentWriter implements Closeable {
     if (finished) {
       throw new IllegalStateException("Segment " + segmentId + " is already finished");
     }
-    GenericRecord r = new GenericData.Record(avro);
-    AvroSchemas.toRecord(schema, row, r);
-    r.put(seqPos, seq);
-    r.put(seqPos + 1, offset);
     for (int i = 0; i < collectors.length; i++) {
       if (collectors[i] != null) {
         collectors[i].add(row.get(i));
       }
     }
     try {
-      writer.write(r);
+      writer.write(new RowWriteSupport.SegmentRow(row, seq, offset));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write to segment " + segmentId, e);
     }
@@ -173,6 +168,26 @@ public final class SegmentWriter implements Closeable {
       }
     }
     HadoopFiles.deleteQuietly(fs, dir, true);
+  }
+
+  /** Builds the Parquet writer around {@link RowWriteSupport}. */
+  private static final class Builder extends ParquetWriter.Builder<RowWriteSupport.SegmentRow, Builder> {
+    private final RowWriteSupport support;
+
+    Builder(OutputFile file, RowWriteSupport support) {
+      super(file);
+      this.support = support;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<RowWriteSupport.SegmentRow> getWriteSupport(Configuration conf) {
+      return support;
+    }
   }
 
   /** Aborts unless {@link #finish()} was called. */

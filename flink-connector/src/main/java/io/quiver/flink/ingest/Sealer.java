@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.annotation.Nullable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -28,6 +29,8 @@ import org.apache.hadoop.fs.Path;
  * offset order, and one delete file holding the tombstones (pk, delete offset). Names are deterministic in
  * (collection, shard, first, last offset of the range), so a replay of the same range rewrites the same files. The
  * files become visible only when the manifest commit that lists them lands.
+ *
+ * <p>Not thread-safe (its codec); {@link SegmentBuilder} uses it from its one seal thread.
  */
 final class Sealer {
   private final String collection;
@@ -49,10 +52,14 @@ final class Sealer {
     this.codec = new WalCodec(schema);
   }
 
-  /** One live entry of the growing state. */
-  record Entry(Object pk, GrowingEntry op) {}
+  /**
+   * One live entry of the growing state, with its record already decoded when the builder still has it (null after a
+   * restore from a checkpoint: then the entry's bytes are decoded here).
+   */
+  record Entry(Object pk, GrowingEntry op, @Nullable WalRecord decoded) {}
 
-  private record Decoded(WalRecord record, long offset) {}
+  /** A decoded insert/upsert and its WAL offset. */
+  record Decoded(WalRecord record, long offset) {}
 
   SealedPiece seal(int shard, long first, long last, List<Entry> entries) {
     FailurePoints.check(FailurePoints.SEAL_BEFORE_FILES);
@@ -71,7 +78,7 @@ final class Sealer {
     ArrayNode segments = ChecksummedJson.MAPPER.createArrayNode();
     Map<String, List<Decoded>> byPartition = new TreeMap<>();
     for (Entry e : rows) {
-      WalRecord r = codec.decode(e.op().value);
+      WalRecord r = e.decoded() != null ? e.decoded() : codec.decode(e.op().value);
       byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(new Decoded(r, e.op().offset));
     }
     String baseId = SegmentFiles.walSegmentId(collection, shard, first, last);

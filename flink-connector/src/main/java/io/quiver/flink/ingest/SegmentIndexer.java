@@ -23,7 +23,7 @@ public interface SegmentIndexer extends Serializable {
   SegmentIndexer COLLECTION_SPEC = new SpecIndexer();
 
   /**
-   * Builds index files for one sealed segment, inside {@code segmentDir}; called once per seal, on the task thread,
+   * Builds index files for one sealed segment, inside {@code segmentDir}; called once per seal, on the subtask's seal thread,
    * after the data and stats files are written. Must be deterministic in its file names (a replay rewrites them).
    *
    * @param specs the collection's index spec per vector field

@@ -65,6 +65,9 @@ final class StreamCommitter implements Committer<ManifestCommittable> {
     Map<Integer, long[]> ranges = new TreeMap<>();
     try {
       for (SealedPiece p : pieces) {
+        if (p.shard < base.shards() && p.lastOffset <= base.committedOffset(p.shard)) {
+          continue; // already committed: a committable restored from a savepoint older than the manifest
+        }
         long[] r = ranges.get(p.shard);
         if (r != null && p.firstOffset != r[1] + 1) {
           throw new IllegalStateException("Sealed ranges of shard " + p.shard + " are not contiguous: " + r[0]

@@ -1,0 +1,67 @@
+package io.quiver.engine.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.schema.AvroSchemas;
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.Row;
+import io.quiver.engine.testing.TestData;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Segment files written without Avro records keep parquet-avro's layout: any parquet-avro reader reads them. */
+class RowWriteSupportTest {
+  @TempDir Path tmp;
+  private final Configuration conf = Catalog.localAsRaw(new Configuration());
+  private final CollectionSchema schema = TestData.docs(8);
+
+  @Test
+  void dataFileHasParquetAvrosSchemaAndReadsBackThroughParquetAvro() throws Exception {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.toUri());
+    List<Row> rows = TestData.docs(schema, 0, 300, 5);
+    String id = SegmentFiles.walSegmentId("docs", 1, 40, 339);
+    try (SegmentWriter w = SegmentWriter.create(conf, dir, schema, id, "_default", 1)) {
+      for (int i = 0; i < rows.size(); i++) {
+        w.write(rows.get(i), i % 3, 40 + i);
+      }
+      w.finish();
+    }
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(SegmentFiles.segmentDir(dir, id),
+        SegmentFiles.DATA_FILE);
+
+    Configuration threeLevel = new Configuration(conf);
+    threeLevel.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
+    try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(data, conf))) {
+      FileMetaData meta = f.getFooter().getFileMetaData();
+      assertThat(meta.getSchema()).as("Parquet schema = parquet-avro's conversion of the segment's Avro schema")
+          .isEqualTo(new AvroSchemaConverter(threeLevel).convert(AvroSchemas.segmentSchema(schema)));
+      assertThat(meta.getKeyValueMetaData()).as("footer carries the Avro schema")
+          .containsEntry(RowWriteSupport.AVRO_SCHEMA_KEY, AvroSchemas.segmentSchema(schema).toString());
+    }
+
+    int seqPos = AvroSchemas.segmentSchema(schema).getField(AvroSchemas.SEQ_COLUMN).pos();
+    try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(
+        HadoopInputFile.fromPath(data, conf)).withConf(conf).build()) {
+      for (int i = 0; i < rows.size(); i++) {
+        GenericRecord rec = r.read();
+        assertThat(rec).as("record %s", i).isNotNull();
+        assertThat(AvroSchemas.fromRecord(schema, rec)).as("row %s", i).isEqualTo(rows.get(i));
+        assertThat(rec.get(seqPos)).as("__seq of row %s", i).isEqualTo((long) (i % 3));
+        assertThat(rec.get(seqPos + 1)).as("__offset of row %s", i).isEqualTo(40L + i);
+      }
+      assertThat(r.read()).as("no more records").isNull();
+    }
+  }
+}

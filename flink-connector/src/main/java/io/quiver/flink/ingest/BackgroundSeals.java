@@ -1,0 +1,81 @@
+package io.quiver.flink.ingest;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.annotation.Nullable;
+
+/**
+ * The seals of one {@link SegmentBuilder} subtask running on their own thread, first in first out, so one shard's
+ * pieces come out in offset order. Used from the task thread only (except the seals themselves).
+ */
+final class BackgroundSeals implements AutoCloseable {
+  /** A seal of range {@code first..} of the shard whose Flink key is {@code key}. */
+  record InFlight(int key, long first, Future<SealedPiece> piece) {
+    /** The sealed piece; a failed seal's exception is rethrown as it was thrown. */
+    SealedPiece result() throws Exception {
+      try {
+        return piece.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Exception) {
+          throw (Exception) e.getCause();
+        }
+        throw e;
+      }
+    }
+  }
+
+  private final ExecutorService thread;
+  private final ArrayDeque<InFlight> queue = new ArrayDeque<>();
+  private final int max;
+
+  BackgroundSeals(String threadName, int max) {
+    this.max = max;
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  boolean isFull() {
+    return queue.size() >= max;
+  }
+
+  boolean isEmpty() {
+    return queue.isEmpty();
+  }
+
+  void submit(int key, long first, Callable<SealedPiece> seal) {
+    queue.add(new InFlight(key, first, thread.submit(seal)));
+  }
+
+  /** Whether the range starting at {@code first} of {@code key} is being sealed. */
+  boolean contains(int key, long first) {
+    return queue.stream().anyMatch(f -> f.key() == key && f.first() == first);
+  }
+
+  /**
+   * Takes the oldest seal off the queue when it is done (or, with {@code wait}, once it is done); null when the
+   * queue is empty or, without {@code wait}, the oldest seal still runs.
+   */
+  @Nullable
+  InFlight next(boolean wait) {
+    InFlight head = queue.peek();
+    if (head == null || (!wait && !head.piece().isDone())) {
+      return null;
+    }
+    return queue.poll();
+  }
+
+  /** Stops the thread; a seal cut short leaves files no manifest lists, which a replay of its range rewrites. */
+  @Override
+  public void close() throws InterruptedException {
+    thread.shutdownNow();
+    thread.awaitTermination(30, TimeUnit.SECONDS);
+  }
+}
