@@ -93,9 +93,10 @@ public final class SparkExample {
     long queries = spark.table("queries").count();
     double recall = hits / (double) (queries * K);
 
-    System.out.printf("SparkExample OK: loaded %d rows (%d in category c3), reindexed %s, kNN join of %d queries: "
-        + "%d hits, recall@%d %.3f against the exact cross join%n", loaded, inCategory, reindexed, queries,
-        knn.count(), K, recall);
+    Row r = reindexed.get(0); // (version, segments, index_bytes)
+    System.out.printf("SparkExample OK: loaded %d rows (%d in category c3), reindexed %s segments into version %s "
+        + "(%s index bytes), kNN join of %d queries: %d hits, recall@%d %.3f against the exact cross join%n", loaded,
+        inCategory, r.get(1), r.get(0), r.get(2), queries, knn.count(), K, recall);
     return recall;
   }
 
