@@ -154,7 +154,9 @@ public final class ServeBench implements Callable<Integer> {
       closedLoop(viaSdk); // warm-up
       for (int round = 0; round < ROUNDS; round++) {
         double[] a = closedLoop(inProcess);
+        Map<String, Long> cpuBefore = ThreadCpu.byGroup();
         double[] b = closedLoop(viaSdk);
+        Progress.say("SDK round CPU ms by thread group: %s", ThreadCpu.since(cpuBefore));
         Progress.say("round %d: in-process %.0f QPS (%.2f CPU ms/query), Milvus SDK %.0f QPS (%.2f CPU ms/query)",
             round + 1, a[0], a[1], b[0], b[1]);
         inProcessQps += a[0] / ROUNDS;
