@@ -156,7 +156,11 @@ public final class Snapshot implements AutoCloseable {
     return all;
   }
 
-  private static <T> T join(Future<T> f) {
+  /**
+   * The result of a search task: its own runtime exception rethrown as is, a checked one wrapped, and an interrupt
+   * kept (for callers fanning searches out on a pool of their own, like the serving node).
+   */
+  public static <T> T join(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -15,7 +15,6 @@ import io.quiver.serving.internal.QueryNodeGrpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -131,15 +130,7 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
     Snapshot last = snapshots.get(snapshots.size() - 1);
     List<Hit> lastHits = last.search(body.toEngine(last.schema()));
     for (Future<List<Hit>> f : others) {
-      try {
-        out.add(f.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while searching", e);
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        throw c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
-      }
+      out.add(Snapshot.join(f));
     }
     out.add(lastHits);
     return out;
