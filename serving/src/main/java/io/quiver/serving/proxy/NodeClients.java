@@ -4,13 +4,16 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.quiver.serving.internal.QueryNodeGrpc;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.annotation.Nullable;
+import javax.net.ssl.SSLException;
 
 /**
  * One gRPC channel per query node address, reused by every request; carries the cluster token when set. The node of
@@ -19,8 +22,7 @@ import javax.annotation.Nullable;
  */
 public final class NodeClients implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-  @Nullable private final String token;
-  @Nullable private final java.nio.file.Path trustCert;
+  @Nullable private final Path trustCert;
   @Nullable private final CallCredentials credentials;
 
   public NodeClients(@Nullable String token) {
@@ -31,8 +33,7 @@ public final class NodeClients implements AutoCloseable {
    * @param trustCert the PEM certificate the nodes serve TLS with (they share one: it must name every node's
    *     advertised host, e.g. as IP subject alternative names), or null for plaintext
    */
-  public NodeClients(@Nullable String token, @Nullable java.nio.file.Path trustCert) {
-    this.token = token;
+  public NodeClients(@Nullable String token, @Nullable Path trustCert) {
     this.trustCert = trustCert;
     this.credentials = token == null ? null : new CallCredentials() {
       @Override
@@ -52,9 +53,9 @@ public final class NodeClients implements AutoCloseable {
       return b.usePlaintext().build();
     }
     try {
-      return b.sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+      return b.sslContext(GrpcSslContexts.forClient()
           .trustManager(trustCert.toFile()).build()).build();
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (SSLException e) {
       throw new IllegalStateException("Cannot use " + trustCert + " to reach node " + address + " over TLS: " + e, e);
     }
   }
