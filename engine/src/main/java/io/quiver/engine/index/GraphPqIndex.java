@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import javax.annotation.Nullable;
 
-/** An opened GRAPH_PQ index: PQ codes on the heap, graph and inline full vectors memory-mapped. */
+/**
+ * An opened GRAPH_PQ index: PQ codes on the heap; the graph and its inline full vectors stay in the file and are read
+ * with positional reads ({@link PositionalSlice}) as the walk needs them, so the process holds only the codes.
+ */
 final class GraphPqIndex implements VectorIndex {
   private final Path file;
   private final MetricType metric;
@@ -21,13 +24,13 @@ final class GraphPqIndex implements VectorIndex {
   private final int count;
   private final float rerankFactor;
   @Nullable private final ExactSearch.RowDistance residentRows;
-  @Nullable private final MappedSlice slice;
+  @Nullable private final PositionalSlice slice;
   @Nullable private final OnDiskGraphIndex graph;
   @Nullable private final PQVectors pq;
   @Nullable private final GraphSupport.SearcherPool searchers;
 
   private GraphPqIndex(Path file, MetricType metric, int dim, int count, float rerankFactor,
-      @Nullable VectorValues vectors, @Nullable MappedSlice slice, @Nullable OnDiskGraphIndex graph,
+      @Nullable VectorValues vectors, @Nullable PositionalSlice slice, @Nullable OnDiskGraphIndex graph,
       @Nullable PQVectors pq) {
     this.file = file;
     this.metric = metric;
@@ -54,7 +57,7 @@ final class GraphPqIndex implements VectorIndex {
       throw new CorruptIndexException(file, "a GRAPH_PQ index needs sections graph and pq, found " + h.sections());
     }
     PQVectors pq;
-    MappedSlice pqSlice = new MappedSlice(file, h.headerLength() + ps.offset, ps.length);
+    PositionalSlice pqSlice = new PositionalSlice(file, h.headerLength() + ps.offset, ps.length);
     try (var reader = pqSlice.get()) {
       pq = PQVectors.load(reader);
     } catch (RuntimeException e) {
@@ -62,7 +65,7 @@ final class GraphPqIndex implements VectorIndex {
     } finally {
       pqSlice.close();
     }
-    MappedSlice slice = new MappedSlice(file, h.headerLength() + gs.offset, gs.length);
+    PositionalSlice slice = new PositionalSlice(file, h.headerLength() + gs.offset, gs.length);
     try {
       OnDiskGraphIndex graph = OnDiskGraphIndex.load(slice);
       if (graph.size(0) != h.count() || pq.count() != h.count()

@@ -46,8 +46,9 @@
  * Sections: GRAPH has {@code graph}, a jvector {@code OnDiskGraphIndex} (format as written by jvector 4.0.2, its
  * version 6, with SEPARATED_VECTORS); GRAPH_PQ has {@code graph} (with INLINE_VECTORS) and {@code pq} (jvector {@code
  * PQVectors}: codebooks then codes). FLAT and any empty index (count 0) have none. jvector finds its footer at the end
- * of what its reader presents as the file, so each section is opened through {@code MappedSlice}, a reader over just
- * that byte range of the memory-mapped file.
+ * of what its reader presents as the file, so each section is opened through a reader over just that byte range:
+ * {@code MappedSlice} (memory-mapped; GRAPH) or {@code PositionalSlice} (positional reads into a small per-reader
+ * window; GRAPH_PQ, whose walk would otherwise leave every page of the file resident in the process).
  *
  * <p>Readers refuse, with a {@link io.quiver.engine.index.CorruptIndexException} naming the file: a bad magic, a
  * format version other than 1, a header length or section outside the file, a file length other than H+L+4, and a
