@@ -275,7 +275,7 @@ final class Reads {
   }
 
   List<Found> searchOne(String collection, Manifest m, NodeRequest tpl, NodeRequests.Search s) {
-    NodeRequest req = tpl.toBuilder().setBody(NodeRequests.encode(s)).build();
+    NodeRequest req = tpl.toBuilder().setSearch(s.toProto()).build();
     List<Found> all = new ArrayList<>();
     for (io.quiver.serving.internal.NodeHits hits : proxy.fanOut(collection, m.shards(), req, timeoutMillis,
         (stub, q) -> stub.search(q))) {

@@ -11,6 +11,7 @@ import io.quiver.engine.schema.FieldSchema;
 import io.quiver.engine.search.Predicates;
 import io.quiver.engine.search.SearchRequest;
 import io.quiver.engine.search.SegmentFilter;
+import io.quiver.serving.internal.SearchBody;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,12 @@ import java.util.Map;
 import javax.annotation.Nullable;
 
 /**
- * The JSON bodies of Quiver's internal node requests, and the conversion of values that travel as JSON (vectors as
+ * The bodies of Quiver's internal node requests, and the conversion of values that travel as JSON (vectors as
  * arrays, JSON fields as text) back to the engine's Java types. One place, used by the proxy (encode) and the node
  * (decode).
  *
- * <p>Search body: {@code {field, vector, k, offset, filter, params, output, ef, radius, rangeFilter, groupBy,
- * groupSize}}; query body: {@code {filter, params, output, limit, offset}}; get body: {@code {pks, output}}.
+ * <p>Search: the {@code SearchBody} message ({@link Search#toProto}, {@link Search#fromProto}); query body (JSON):
+ * {@code {filter, params, output, limit, offset}}; get body (JSON): {@code {pks, output}}.
  */
 public final class NodeRequests {
   public static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +45,47 @@ public final class NodeRequests {
         b.options(SearchOptions.width(ef));
       }
       return b.build();
+    }
+
+    /** The message the proxy sends. */
+    public SearchBody toProto() {
+      SearchBody.Builder b = SearchBody.newBuilder().setField(field).setK(k).setOffset(offset).addAllOutput(output)
+          .setGroupSize(groupSize);
+      for (float f : vector) {
+        b.addVector(f);
+      }
+      if (filter != null) {
+        b.setFilter(filter);
+      }
+      if (params != null && !params.isEmpty()) {
+        b.setParamsJson(encode(params));
+      }
+      if (ef != null) {
+        b.setEf(ef);
+      }
+      if (radius != null) {
+        b.setRadius(radius);
+      }
+      if (rangeFilter != null) {
+        b.setRangeFilter(rangeFilter);
+      }
+      if (groupBy != null) {
+        b.setGroupBy(groupBy);
+      }
+      return b.build();
+    }
+
+    /** The search a node received. */
+    @SuppressWarnings("unchecked")
+    public static Search fromProto(SearchBody b) {
+      float[] v = new float[b.getVectorCount()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = b.getVector(i);
+      }
+      Map<String, Object> params = b.getParamsJson().isEmpty() ? Map.of() : decode(b.getParamsJson(), Map.class);
+      return new Search(b.getField(), v, b.getK(), b.getOffset(), b.hasFilter() ? b.getFilter() : null, params,
+          b.getOutputList(), b.hasEf() ? b.getEf() : null, b.hasRadius() ? b.getRadius() : null,
+          b.hasRangeFilter() ? b.getRangeFilter() : null, b.hasGroupBy() ? b.getGroupBy() : null, b.getGroupSize());
     }
   }
 
@@ -71,14 +113,17 @@ public final class NodeRequests {
     }
   }
 
-  /** A row or hit's fields as JSON (vectors as arrays). */
+  /** A row or hit's fields as JSON (vectors as arrays); empty when there are none. */
   public static String fieldsJson(Map<String, Object> fields) {
-    return encode(fields);
+    return fields.isEmpty() ? "" : encode(fields);
   }
 
   /** Fields decoded back to the engine's types: vectors to {@code float[]}, INT64 to Long, and so on. */
   public static Map<String, Object> fields(String json, CollectionSchema schema) {
     Map<String, Object> out = new LinkedHashMap<>();
+    if (json.isEmpty()) {
+      return out;
+    }
     try {
       JsonNode n = JSON.readTree(json);
       n.fields().forEachRemaining(e -> out.put(e.getKey(), value(schema.field(e.getKey()), e.getValue())));

@@ -98,7 +98,7 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   @Override
   public void search(NodeRequest request, StreamObserver<NodeHits> obs) {
     answer(obs, request, r -> {
-      NodeRequests.Search body = NodeRequests.decode(r.getBody(), NodeRequests.Search.class);
+      NodeRequests.Search body = NodeRequests.Search.fromProto(r.getSearch());
       NodeHits.Builder out = NodeHits.newBuilder();
       for (List<Hit> hits : searchShards(snapshots(r), body)) {
         for (Hit h : hits) {

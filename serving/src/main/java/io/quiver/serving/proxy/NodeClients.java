@@ -3,7 +3,6 @@ package io.quiver.serving.proxy;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.quiver.serving.internal.QueryNodeGrpc;
@@ -17,11 +16,12 @@ import javax.net.ssl.SSLException;
 
 /**
  * One gRPC channel per query node address, reused by every request; carries the cluster token when set. The node of
- * this very process is reached through gRPC's in-process transport ({@link #local}): same service, interceptors,
- * deadlines and status codes, but no socket, no HTTP/2 framing and no protobuf (de)serialization.
+ * this very process is called directly ({@link #local}, {@link NodeApi#direct}): same service and status codes, but
+ * no transport, no serialization and no thread hand-off.
  */
 public final class NodeClients implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final Map<String, NodeApi> locals = new ConcurrentHashMap<>();
   @Nullable private final Path trustCert;
   @Nullable private final CallCredentials credentials;
 
@@ -60,16 +60,15 @@ public final class NodeClients implements AutoCloseable {
     }
   }
 
-  /**
-   * Routes calls for {@code address} (this process's own node) to the in-process server named {@code inProcessName}.
-   * The node runs the call on its server executor; the calling thread waits for the answer.
-   */
-  public void local(String address, String inProcessName) {
-    ManagedChannel old = channels.put(address, InProcessChannelBuilder.forName(inProcessName).directExecutor()
-        .build());
-    if (old != null) {
-      old.shutdownNow();
-    }
+  /** Routes calls for {@code address} (this process's own node) straight to {@code service}, on the caller's thread. */
+  public void local(String address, QueryNodeGrpc.AsyncService service) {
+    locals.put(address, NodeApi.direct(service));
+  }
+
+  /** The node at {@code address}: this process's own called directly, any other through its stub. */
+  public NodeApi api(String address, long deadlineMillis) {
+    NodeApi local = locals.get(address);
+    return local != null ? local : NodeApi.remote(stub(address, deadlineMillis));
   }
 
   public QueryNodeGrpc.QueryNodeBlockingStub stub(String address, long deadlineMillis) {

@@ -5,7 +5,6 @@ import io.grpc.StatusRuntimeException;
 import io.quiver.coordinator.Assignment;
 import io.quiver.coordinator.NodeInfo;
 import io.quiver.serving.internal.NodeRequest;
-import io.quiver.serving.internal.QueryNodeGrpc;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,7 +73,7 @@ public final class Proxy implements AutoCloseable {
    * @return the answers, one per successful node call
    */
   public <T> List<T> fanOut(String collection, int shards, NodeRequest template, long timeoutMillis,
-      BiFunction<QueryNodeGrpc.QueryNodeBlockingStub, NodeRequest, T> call) {
+      BiFunction<NodeApi, NodeRequest, T> call) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     Set<Integer> remaining = new TreeSet<>();
     for (int s = 0; s < shards; s++) {
@@ -113,7 +112,7 @@ public final class Proxy implements AutoCloseable {
         NodeInfo info = view.node(e.getKey());
         NodeRequest req = template.toBuilder().clearShards().addAllShards(e.getValue())
             .setWaitMillis(Math.min(template.getWaitMillis(), Math.max(1, left - 50))).build();
-        Supplier<T> one = () -> call.apply(clients.stub(info.internalAddress(), left), req);
+        Supplier<T> one = () -> call.apply(clients.api(info.internalAddress(), left), req);
         // The last call runs on this thread: one thread hop less per request, none when one node owns everything.
         calls.put(e.getKey(), ++n < byNode.size() ? CompletableFuture.supplyAsync(one, exec) : inline(one));
       }

@@ -6,7 +6,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.quiver.coordinator.Coordinator;
@@ -27,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +48,6 @@ public final class QuiverServer implements AutoCloseable {
   private final Consistency consistency;
   private final Coordinator coordinator;
   private final Server server;
-  private final Server local;
   private final Membership registration;
   private final HTTPServer metrics;
   private final QuiverMilvusService milvus;
@@ -67,29 +64,25 @@ public final class QuiverServer implements AutoCloseable {
     this.consistency = new Consistency(c.kafkaBootstrap(), c.boundedStalenessMs());
     this.milvus = new QuiverMilvusService(cluster, proxy, consistency, c.kafkaBootstrap(),
         c.requestTimeoutMs(), c.defaultShards());
+    NodeService nodeService = new NodeService(node);
     NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(c.host(), c.port()))
         .maxInboundMessageSize(256 << 20)
         // The Milvus SDK pings often (as Milvus allows); without this gRPC answers GOAWAY too_many_pings.
         .permitKeepAliveTime(1, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
         .addService(ServerInterceptors.intercept(Unimplemented.wrap(milvus.bindService(), QuiverMilvusService.SERVED),
             auth(c.token(), true)))
-        .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token(), false)));
-    // The proxy's calls to this process's own node skip the network stack (see NodeClients.local). Not
-    // directExecutor: the in-process transport would then run each search under its own locks, one at a time.
-    String localName = "quiver-node-" + c.nodeId() + "-" + UUID.randomUUID();
-    this.local = InProcessServerBuilder.forName(localName)
-        .addService(ServerInterceptors.intercept(new NodeService(node), auth(c.token(), false))).build();
+        .addService(ServerInterceptors.intercept(nodeService, auth(c.token(), false)));
     if (c.tlsCert() != null) {
       sb.useTransportSecurity(c.tlsCert().toFile(), c.tlsKey().toFile());
     }
     this.server = sb.build();
     try {
       server.start();
-      local.start();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the gRPC server on " + c.host() + ":" + c.port(), e);
     }
-    clients.local(address(), localName);
+    // The proxy calls this process's own node directly (see NodeClients.local).
+    clients.local(address(), nodeService);
     this.metrics = c.metricsPort() >= 0 ? ServingMetrics.serve(c.metricsPort()) : null;
     ServingMetrics.registerNode(c.nodeId(), () -> {
       long h = node.cache().hits();
@@ -179,15 +172,12 @@ public final class QuiverServer implements AutoCloseable {
     }
     coordinator.close();
     server.shutdown();
-    local.shutdown();
     try {
       server.awaitTermination(10, TimeUnit.SECONDS);
-      local.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     server.shutdownNow();
-    local.shutdownNow();
     if (metrics != null) {
       metrics.stop();
     }
@@ -204,7 +194,6 @@ public final class QuiverServer implements AutoCloseable {
   /** Stops abruptly, as a crash would: no deregistration, calls cut off (for failover tests). */
   public void kill() {
     server.shutdownNow();
-    local.shutdownNow();
     if (metrics != null) {
       metrics.stop();
     }
