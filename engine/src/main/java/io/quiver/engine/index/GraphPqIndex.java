@@ -9,12 +9,14 @@ import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.quiver.engine.schema.MetricType;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import javax.annotation.Nullable;
 
 /**
- * An opened GRAPH_PQ index: PQ codes on the heap; the graph and its inline full vectors stay in the file and are read
- * with positional reads ({@link PositionalSlice}) as the walk needs them, so the process holds only the codes.
+ * An opened GRAPH_PQ index, laid out in memory as DiskANN does: PQ codes and the base layer's neighbour lists
+ * ({@link Adjacency}) on the heap; the full vectors stay in the file and are read with positional reads
+ * ({@link PositionalSlice}) only for the candidates a search reranks (and for output vectors).
  */
 final class GraphPqIndex implements VectorIndex {
   private final Path file;
@@ -27,11 +29,12 @@ final class GraphPqIndex implements VectorIndex {
   @Nullable private final PositionalSlice slice;
   @Nullable private final OnDiskGraphIndex graph;
   @Nullable private final PQVectors pq;
+  @Nullable private final Adjacency adjacency;
   @Nullable private final GraphSupport.SearcherPool searchers;
 
   private GraphPqIndex(Path file, MetricType metric, int dim, int count, float rerankFactor,
       @Nullable VectorValues vectors, @Nullable PositionalSlice slice, @Nullable OnDiskGraphIndex graph,
-      @Nullable PQVectors pq) {
+      @Nullable PQVectors pq, @Nullable Adjacency adjacency) {
     this.file = file;
     this.metric = metric;
     this.vsf = Queries.similarity(metric);
@@ -42,14 +45,21 @@ final class GraphPqIndex implements VectorIndex {
     this.slice = slice;
     this.graph = graph;
     this.pq = pq;
-    this.searchers = graph == null ? null : new GraphSupport.SearcherPool(graph);
+    this.adjacency = adjacency;
+    this.searchers = graph == null ? null : new GraphSupport.SearcherPool(() -> {
+      try {
+        return new GraphSearcher(adjacency.view(graph, slice.get())) {};
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read index file " + file, e);
+      }
+    });
   }
 
   static GraphPqIndex open(Path file, IndexHeader h, @Nullable VectorValues vectors, MetricType metric)
       throws IOException {
     float rerankFactor = Float.parseFloat(h.params().getOrDefault(GraphPqIndexFactory.RERANK_FACTOR, "4"));
     if (h.count() == 0) {
-      return new GraphPqIndex(file, metric, h.dimension(), 0, rerankFactor, vectors, null, null, null);
+      return new GraphPqIndex(file, metric, h.dimension(), 0, rerankFactor, vectors, null, null, null, null);
     }
     IndexHeader.Section gs = h.sections().get("graph");
     IndexHeader.Section ps = h.sections().get("pq");
@@ -73,7 +83,12 @@ final class GraphPqIndex implements VectorIndex {
         throw new CorruptIndexException(file, "graph holds " + graph.size(0) + " nodes and PQ " + pq.count()
             + " codes, header says " + h.count());
       }
-      return new GraphPqIndex(file, metric, h.dimension(), h.count(), rerankFactor, vectors, slice, graph, pq);
+      Adjacency adjacency;
+      try (OnDiskGraphIndex.View v = graph.getView()) {
+        adjacency = Adjacency.load(v);
+      }
+      return new GraphPqIndex(file, metric, h.dimension(), h.count(), rerankFactor, vectors, slice, graph, pq,
+          adjacency);
     } catch (RuntimeException e) {
       slice.close();
       throw new CorruptIndexException(file, "unreadable jvector graph: " + e.getMessage(), e);
@@ -151,7 +166,8 @@ final class GraphPqIndex implements VectorIndex {
     if (graph == null) {
       return 0;
     }
-    return graph.ramBytesUsed() + pq.ramBytesUsed() + searchers.idle() * (count / 8L + 16_384);
+    return graph.ramBytesUsed() + pq.ramBytesUsed() + adjacency.ramBytesUsed()
+        + searchers.idle() * (count / 8L + 16_384);
   }
 
   @Override

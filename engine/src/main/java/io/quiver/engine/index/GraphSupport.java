@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Supplier;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -216,16 +217,21 @@ final class GraphSupport {
    * making one per query would allocate on every search. Not a ThreadLocal, so that close() can reach them all.
    */
   static final class SearcherPool implements AutoCloseable {
-    private final ImmutableGraphIndex graph;
+    private final Supplier<GraphSearcher> factory;
     private final ConcurrentLinkedDeque<GraphSearcher> idle = new ConcurrentLinkedDeque<>();
 
     SearcherPool(ImmutableGraphIndex graph) {
-      this.graph = graph;
+      this(() -> new GraphSearcher(graph));
+    }
+
+    /** Searchers made by {@code factory} (e.g. over a view of one's own). */
+    SearcherPool(Supplier<GraphSearcher> factory) {
+      this.factory = factory;
     }
 
     GraphSearcher acquire() {
       GraphSearcher s = idle.pollFirst();
-      return s != null ? s : new GraphSearcher(graph);
+      return s != null ? s : factory.get();
     }
 
     void release(GraphSearcher s) {

@@ -23,7 +23,7 @@ import java.nio.file.StandardOpenOption;
  * channel is shared: positional reads do not move a shared position, so readers on several threads are safe.
  */
 final class PositionalSlice implements ReaderSupplier {
-  static final int BLOCK = 2048;
+  static final int BLOCK = 1024;
 
   private final Path file;
   private final long offset;
