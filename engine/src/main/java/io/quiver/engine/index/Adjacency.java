@@ -3,26 +3,35 @@ package io.quiver.engine.index;
 import io.github.jbellis.jvector.disk.RandomAccessReader;
 import io.github.jbellis.jvector.graph.NodesIterator;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
+import java.util.Arrays;
 
 /**
- * The base layer's neighbour lists of an on-disk graph, copied onto the heap in compressed-sparse-row form (one
- * {@code int} per edge plus one per node), as DiskANN keeps its graph in memory and only the full vectors on disk:
- * a PQ-guided walk then reads nothing from the file, and reranking reads just the few vectors it scores.
+ * The base layer's neighbour lists of an on-disk graph, copied onto the heap, as DiskANN keeps its graph in memory and
+ * only the full vectors on disk: a PQ-guided walk then reads nothing from the file, and reranking reads just the few
+ * vectors it scores. Compressed-sparse-row form with the edges bit-packed: each neighbour takes
+ * {@code ceil(log2(nodes))} bits (17 for 100,000 nodes instead of 32), plus one {@code int} per node.
  */
 final class Adjacency {
   private final int[] starts;
-  private final int[] neighbors;
+  private final long[] packed;
+  private final int bits;
+  private final long mask;
+  private final int edges;
 
-  private Adjacency(int[] starts, int[] neighbors) {
+  private Adjacency(int[] starts, long[] packed, int bits, int edges) {
     this.starts = starts;
-    this.neighbors = neighbors;
+    this.packed = packed;
+    this.bits = bits;
+    this.mask = (1L << bits) - 1;
+    this.edges = edges;
   }
 
   /** Reads every node's base-layer neighbours through {@code view} (one read per node). */
   static Adjacency load(OnDiskGraphIndex.View view) {
     int n = view.getIdUpperBound();
+    int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1)));
     int[] starts = new int[n + 1];
-    int[] edges = new int[Math.max(16, n * 8)];
+    long[] packed = new long[Math.max(1, (int) (((long) n * 8 * bits + 63) >>> 6))];
     int used = 0;
     for (int node = 0; node < n; node++) {
       starts[node] = used;
@@ -31,22 +40,44 @@ final class Adjacency {
       }
       NodesIterator it = view.getNeighborsIterator(0, node);
       while (it.hasNext()) {
-        if (used == edges.length) {
-          edges = java.util.Arrays.copyOf(edges, (int) Math.min(Integer.MAX_VALUE - 8, edges.length * 3L / 2));
+        long bit = (long) used * bits;
+        if (((bit + bits + 63) >>> 6) + 1 > packed.length) {
+          packed = Arrays.copyOf(packed, (int) Math.min(Integer.MAX_VALUE - 8, packed.length * 3L / 2 + 2));
         }
-        edges[used++] = it.nextInt();
+        put(packed, bit, bits, it.nextInt());
+        used++;
       }
     }
     starts[n] = used;
-    return new Adjacency(starts, java.util.Arrays.copyOf(edges, used));
+    return new Adjacency(starts, Arrays.copyOf(packed, (int) (((long) used * bits + 63) >>> 6) + 1), bits, used);
+  }
+
+  private static void put(long[] words, long bit, int bits, int value) {
+    int w = (int) (bit >>> 6);
+    int shift = (int) (bit & 63);
+    words[w] |= (long) value << shift;
+    if (shift + bits > 64) {
+      words[w + 1] |= (long) value >>> (64 - shift);
+    }
+  }
+
+  private int neighbor(int edge) {
+    long bit = (long) edge * bits;
+    int w = (int) (bit >>> 6);
+    int shift = (int) (bit & 63);
+    long v = packed[w] >>> shift;
+    if (shift + bits > 64) {
+      v |= packed[w + 1] << (64 - shift);
+    }
+    return (int) (v & mask);
   }
 
   long ramBytesUsed() {
-    return 32L + 4L * starts.length + 4L * neighbors.length;
+    return 48L + 4L * starts.length + 8L * packed.length;
   }
 
   int edges() {
-    return neighbors.length;
+    return edges;
   }
 
   /** A view of {@code graph} that reads base-layer neighbours from here and everything else through {@code reader}. */
@@ -94,7 +125,7 @@ final class Adjacency {
       if (at >= end) {
         throw new java.util.NoSuchElementException();
       }
-      return neighbors[at++];
+      return neighbor(at++);
     }
   }
 }

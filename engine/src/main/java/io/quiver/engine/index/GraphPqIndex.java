@@ -161,6 +161,18 @@ final class GraphPqIndex implements VectorIndex {
     }
   }
 
+  /** Base-layer neighbours of {@code node}: the heap copy's, or read from the file (a test compares the two). */
+  int[] neighbors(int node, boolean fromFile) throws IOException {
+    try (OnDiskGraphIndex.View v = fromFile ? graph.getView() : adjacency.view(graph, slice.get())) {
+      var it = v.getNeighborsIterator(0, node);
+      int[] out = new int[it.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = it.nextInt();
+      }
+      return out;
+    }
+  }
+
   @Override
   public long ramBytesUsed() {
     if (graph == null) {

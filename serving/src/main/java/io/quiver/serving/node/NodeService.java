@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -27,7 +28,10 @@ import java.util.function.Function;
  * {@code DEADLINE_EXCEEDED} when the tail did not reach the offsets in time.
  */
 public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
   private final QueryNode node;
+  private final AtomicInteger searching = new AtomicInteger();
 
   public NodeService(QueryNode node) {
     this.node = node;
@@ -116,24 +120,37 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
     });
   }
 
-  /** Each shard's local top-k; the shards side by side, the last on this thread. */
+  /**
+   * Each shard's local top-k. While the node has idle cores (fewer searches in flight than cores) the shards run
+   * side by side, the last on this thread, which shortens one request; once every core is busy another thread
+   * would only add a hand-off and queueing, so they run one after the other on this thread.
+   */
   private List<List<Hit>> searchShards(List<Snapshot> snapshots, NodeRequests.Search body) {
-    List<Future<List<Hit>>> others = new ArrayList<>();
-    for (int i = 0; i < snapshots.size() - 1; i++) {
-      Snapshot s = snapshots.get(i);
-      others.add(node.shardPool().submit(() -> s.search(body.toEngine(s.schema()))));
-    }
     List<List<Hit>> out = new ArrayList<>();
     if (snapshots.isEmpty()) {
       return out;
     }
-    Snapshot last = snapshots.get(snapshots.size() - 1);
-    List<Hit> lastHits = last.search(body.toEngine(last.schema()));
-    for (Future<List<Hit>> f : others) {
-      out.add(Snapshot.join(f));
+    int inFlight = searching.incrementAndGet();
+    try {
+      List<Future<List<Hit>>> others = new ArrayList<>();
+      int spread = inFlight < CORES ? snapshots.size() - 1 : 0;
+      for (int i = 0; i < spread; i++) {
+        Snapshot s = snapshots.get(i);
+        others.add(node.shardPool().submit(() -> s.search(body.toEngine(s.schema()))));
+      }
+      List<List<Hit>> mine = new ArrayList<>();
+      for (int i = spread; i < snapshots.size(); i++) {
+        Snapshot s = snapshots.get(i);
+        mine.add(s.search(body.toEngine(s.schema())));
+      }
+      for (Future<List<Hit>> f : others) {
+        out.add(Snapshot.join(f));
+      }
+      out.addAll(mine);
+      return out;
+    } finally {
+      searching.decrementAndGet();
     }
-    out.add(lastHits);
-    return out;
   }
 
   @Override
