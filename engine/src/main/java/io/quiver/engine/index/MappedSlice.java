@@ -2,7 +2,6 @@ package io.quiver.engine.index;
 
 import io.github.jbellis.jvector.disk.RandomAccessReader;
 import io.github.jbellis.jvector.disk.ReaderSupplier;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -62,35 +61,12 @@ final class MappedSlice implements ReaderSupplier {
   }
 
   /** A cursor over the slice; not thread-safe (one per jvector view), but readers share the chunks safely. */
-  static final class Reader implements RandomAccessReader {
+  static final class Reader extends SliceCursor {
     private final MappedByteBuffer[] chunks;
-    private final long length;
-    private long pos;
 
     Reader(MappedByteBuffer[] chunks, long length) {
+      super(length);
       this.chunks = chunks;
-      this.length = length;
-    }
-
-    @Override
-    public void seek(long offset) {
-      pos = offset;
-    }
-
-    @Override
-    public long getPosition() {
-      return pos;
-    }
-
-    @Override
-    public long length() {
-      return length;
-    }
-
-    private void need(long bytes) throws EOFException {
-      if (pos < 0 || pos + bytes > length) {
-        throw new EOFException("read of " + bytes + " bytes at " + pos + " beyond the end (" + length + ")");
-      }
     }
 
     private byte byteAt(long p) {
@@ -99,7 +75,7 @@ final class MappedSlice implements ReaderSupplier {
 
     @Override
     public int readInt() throws IOException {
-      need(Integer.BYTES);
+      check(Integer.BYTES);
       ByteBuffer c = chunks[(int) (pos >>> SHIFT)];
       int off = (int) (pos & MASK);
       int v;
@@ -117,7 +93,7 @@ final class MappedSlice implements ReaderSupplier {
 
     @Override
     public long readLong() throws IOException {
-      need(Long.BYTES);
+      check(Long.BYTES);
       ByteBuffer c = chunks[(int) (pos >>> SHIFT)];
       int off = (int) (pos & MASK);
       long v;
@@ -134,13 +110,8 @@ final class MappedSlice implements ReaderSupplier {
     }
 
     @Override
-    public float readFloat() throws IOException {
-      return Float.intBitsToFloat(readInt());
-    }
-
-    @Override
     public void read(int[] dst, int offset, int count) throws IOException {
-      need((long) count * Integer.BYTES);
+      check((long) count * Integer.BYTES);
       ByteBuffer c = chunks[(int) (pos >>> SHIFT)];
       int off = (int) (pos & MASK);
       if (off + (long) count * Integer.BYTES <= c.limit()) {
@@ -157,7 +128,7 @@ final class MappedSlice implements ReaderSupplier {
 
     @Override
     public void read(float[] dst, int offset, int count) throws IOException {
-      need((long) count * Float.BYTES);
+      check((long) count * Float.BYTES);
       ByteBuffer c = chunks[(int) (pos >>> SHIFT)];
       int off = (int) (pos & MASK);
       if (off + (long) count * Float.BYTES <= c.limit()) {
@@ -173,11 +144,6 @@ final class MappedSlice implements ReaderSupplier {
     }
 
     @Override
-    public void readFully(float[] dst) throws IOException {
-      read(dst, 0, dst.length);
-    }
-
-    @Override
     public void readFully(long[] dst) throws IOException {
       for (int i = 0; i < dst.length; i++) {
         dst[i] = readLong();
@@ -186,7 +152,7 @@ final class MappedSlice implements ReaderSupplier {
 
     @Override
     public void readFully(byte[] dst) throws IOException {
-      need(dst.length);
+      check(dst.length);
       int done = 0;
       while (done < dst.length) {
         ByteBuffer c = chunks[(int) (pos >>> SHIFT)];
@@ -200,7 +166,7 @@ final class MappedSlice implements ReaderSupplier {
 
     @Override
     public void readFully(ByteBuffer dst) throws IOException {
-      need(dst.remaining());
+      check(dst.remaining());
       while (dst.hasRemaining()) {
         ByteBuffer c = chunks[(int) (pos >>> SHIFT)];
         int off = (int) (pos & MASK);
@@ -208,10 +174,6 @@ final class MappedSlice implements ReaderSupplier {
         dst.put(c.duplicate().position(off).limit(off + n));
         pos += n;
       }
-    }
-
-    @Override
-    public void close() {
     }
   }
 }

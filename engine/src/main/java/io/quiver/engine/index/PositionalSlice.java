@@ -55,33 +55,23 @@ final class PositionalSlice implements ReaderSupplier {
   }
 
   /** A cursor over the slice with its own window; not thread-safe (one per jvector view). */
-  final class Reader implements RandomAccessReader {
+  final class Reader extends SliceCursor {
     private final ByteBuffer window = ByteBuffer.allocateDirect(BLOCK); // big-endian, as jvector writes
     private long windowStart;
     private int windowLength;
-    private long pos;
 
-    @Override
-    public void seek(long p) {
-      pos = p;
+    Reader() {
+      super(PositionalSlice.this.length);
     }
 
     @Override
-    public long getPosition() {
-      return pos;
-    }
-
-    @Override
-    public long length() {
-      return length;
+    protected String where() {
+      return " of " + file;
     }
 
     /** Makes {@code [pos, pos + bytes)} available in the window and returns its index there. */
     private int need(int bytes) throws IOException {
-      if (pos < 0 || pos + bytes > length) {
-        throw new EOFException("read of " + bytes + " bytes at " + pos + " beyond the end (" + length + ") of "
-            + file);
-      }
+      check(bytes);
       if (pos >= windowStart && pos + bytes <= windowStart + windowLength) {
         return (int) (pos - windowStart);
       }
@@ -119,11 +109,6 @@ final class PositionalSlice implements ReaderSupplier {
     }
 
     @Override
-    public float readFloat() throws IOException {
-      return Float.intBitsToFloat(readInt());
-    }
-
-    @Override
     public void read(int[] dst, int off, int count) throws IOException {
       if ((long) count * Integer.BYTES > BLOCK) {
         readLarge(ByteBuffer.allocate(count * Integer.BYTES)).asIntBuffer().get(dst, off, count);
@@ -147,11 +132,6 @@ final class PositionalSlice implements ReaderSupplier {
         dst[off + i] = window.getFloat(at + i * Float.BYTES);
       }
       pos += (long) count * Float.BYTES;
-    }
-
-    @Override
-    public void readFully(float[] dst) throws IOException {
-      read(dst, 0, dst.length);
     }
 
     @Override
@@ -192,18 +172,11 @@ final class PositionalSlice implements ReaderSupplier {
     /** A read larger than the window: straight from the file into {@code dst}, which is returned flipped. */
     private ByteBuffer readLarge(ByteBuffer dst) throws IOException {
       int n = dst.remaining();
-      if (pos < 0 || pos + n > length) {
-        throw new EOFException("read of " + n + " bytes at " + pos + " beyond the end (" + length + ") of " + file);
-      }
+      check(n);
       int start = dst.position();
       fill(dst, pos);
       pos += n;
       return dst.duplicate().position(start).limit(start + n);
-    }
-
-    @Override
-    public void close() {
-      // the window is freed with the reader; the channel belongs to the slice
     }
   }
 }
