@@ -38,8 +38,8 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
   public static final Set<String> SERVED = Set.of("Connect", "GetVersion", "CheckHealth", "CreateCollection",
       "DescribeCollection", "HasCollection", "DropCollection", "ShowCollections", "LoadCollection",
       "ReleaseCollection", "GetLoadState", "GetLoadingProgress", "GetCollectionStatistics", "CreatePartition",
-      "DropPartition", "LoadPartitions", "ReleasePartitions", "HasPartition", "ShowPartitions", "GetPartitionStatistics", "CreateIndex", "DescribeIndex", "DropIndex", "Insert",
-      "Upsert", "Delete", "Search", "HybridSearch", "Query", "Flush", "GetFlushState", "AllocTimestamp");
+      "DropPartition", "LoadPartitions", "ReleasePartitions", "HasPartition", "ShowPartitions",
+      "GetPartitionStatistics", "CreateIndex", "DescribeIndex", "DropIndex", "Insert", "Upsert", "Delete", "Search", "HybridSearch", "Query", "Flush", "GetFlushState", "AllocTimestamp");
 
   private final ZkCluster cluster;
   private final Collections collections;
@@ -245,7 +245,8 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
   @Override
   public void getLoadState(GetLoadStateRequest r, StreamObserver<GetLoadStateResponse> obs) {
     run(obs, "GetLoadState", () -> GetLoadStateResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
-        .setState(loadState(r.getCollectionName(), r.getPartitionNamesList())).build(), s -> GetLoadStateResponse.newBuilder().setStatus(s).build());
+        .setState(loadState(r.getCollectionName(), r.getPartitionNamesList())).build(),
+        s -> GetLoadStateResponse.newBuilder().setStatus(s).build());
   }
 
   @Override
