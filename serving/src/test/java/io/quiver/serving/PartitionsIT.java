@@ -420,8 +420,9 @@ class PartitionsIT {
         .partitionNames(List.of("nope")).build())).isInstanceOf(MilvusClientException.class)
         .hasMessageContaining("partition not found[partition=nope]");
     client.loadCollection(LoadCollectionReq.builder().collectionName(NAMED).build());
-    assertThat(loaded("p1")).isTrue();
-    assertThat(loaded("_default")).isTrue();
+    // the coordinator may still be applying the release (its shards unassigned) right after the load returned
+    await("p1 and _default loaded again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> loaded("p1") && loaded("_default"));
     checkSearchesOf(List.of(List.of(), List.of("p1")), 600);
   }
 
