@@ -1,9 +1,11 @@
 package io.quiver.coordinator;
 
 import io.quiver.engine.catalog.Catalog;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.Nullable;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -17,6 +19,10 @@ import org.apache.zookeeper.KeeperException;
  * otherwise), the catalog whose version pointers live in ZooKeeper, and the load flags. Thread-safe.
  */
 public final class ZkCluster implements AutoCloseable {
+  /** The load flag's data when every partition is loaded. */
+  private static final byte[] ALL_PARTITIONS = "all".getBytes(StandardCharsets.UTF_8);
+  /** The load flag's data when some partitions are: this prefix, then their names, one per line. */
+  private static final String PARTITIONS_PREFIX = "partitions:";
   private final CuratorFramework zk;
   private final Catalog catalog;
   private final ZnodeCache cache;
@@ -89,27 +95,75 @@ public final class ZkCluster implements AutoCloseable {
     }
   }
 
-  /** Marks a collection loaded (the coordinator assigns its shards) or released. */
+  /**
+   * Marks a collection loaded (the coordinator assigns its shards), every partition of it (also those created
+   * later: Milvus's LoadCollection), or released.
+   */
   public void setLoaded(String collection, boolean loaded) {
+    if (loaded) {
+      writeLoaded(collection, ALL_PARTITIONS);
+      return;
+    }
     try {
-      if (loaded) {
-        zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(ZkPaths.loaded(collection));
-      } else {
-        zk.delete().forPath(ZkPaths.loaded(collection));
-      }
-    } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
-      // already in that state
+      zk.delete().forPath(ZkPaths.loaded(collection));
+    } catch (KeeperException.NoNodeException e) {
+      // already released
     } catch (Exception e) {
-      throw new IllegalStateException("Cannot mark " + collection + (loaded ? " loaded" : " released"), e);
+      throw new IllegalStateException("Cannot mark " + collection + " released", e);
     } finally {
       cache.invalidate(ZkPaths.loaded(collection));
     }
   }
 
+  /**
+   * Marks a collection loaded with only {@code partitions} readable (Milvus's LoadPartitions / ReleasePartitions).
+   * The coordinator assigns its shards as for a loaded collection: a node's unit is a shard, all partitions of it.
+   */
+  public void setLoadedPartitions(String collection, List<String> partitions) {
+    if (partitions.isEmpty()) {
+      throw new IllegalArgumentException("Cannot load no partition of " + collection + ": release it instead");
+    }
+    writeLoaded(collection, (PARTITIONS_PREFIX + String.join("\n", partitions)).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void writeLoaded(String collection, byte[] data) {
+    String path = ZkPaths.loaded(collection);
+    try {
+      try {
+        zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, data);
+      } catch (KeeperException.NodeExistsException e) {
+        zk.setData().forPath(path, data);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot mark " + collection + " loaded", e);
+    } finally {
+      cache.invalidate(path);
+    }
+  }
+
   /** Whether the collection is loaded; served from a watched cache (no ZooKeeper round trip per request). */
   public boolean isLoaded(String collection) {
+    return loadedData(collection) != null;
+  }
+
+  /**
+   * The partitions of a loaded collection that LoadPartitions loaded, or null when every partition is (or the
+   * collection is not loaded: {@link #isLoaded}). From the watched cache, like {@link #isLoaded}.
+   */
+  @Nullable
+  public List<String> loadedPartitions(String collection) {
+    byte[] data = loadedData(collection);
+    String s = data == null ? "" : new String(data, StandardCharsets.UTF_8);
+    if (!s.startsWith(PARTITIONS_PREFIX)) {
+      return null; // flags written before partitions could be loaded hold whatever Curator's default data was
+    }
+    return List.of(s.substring(PARTITIONS_PREFIX.length()).split("\n"));
+  }
+
+  @Nullable
+  private byte[] loadedData(String collection) {
     try {
-      return cache.get(ZkPaths.loaded(collection)) != null;
+      return cache.get(ZkPaths.loaded(collection));
     } catch (Exception e) {
       throw new IllegalStateException("Cannot read the load state of " + collection, e);
     }

@@ -21,6 +21,7 @@ import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.embedded.EmbeddedServers;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,8 +35,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -68,7 +73,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * broker and S3 server; the official Milvus SDK creates a collection on it and inserts rows (into the Kafka WAL);
  * the Flink job jar is then submitted the way {@code flink run} does (PackagedProgram → JobGraph with the jar
  * attached → a MiniCluster, where the job runs in Flink's child-first user-code class loader) and seals the WAL into
- * segments on S3; the node serves the sealed rows; finally the node is stopped by its PID.
+ * segments on S3; the node serves the sealed rows; finally the node is stopped by its PID. The job jar carries no
+ * Hadoop: this JVM's Hadoop + S3A stand for the cluster's {@code HADOOP_CLASSPATH}; what it bundles is relocated
+ * except an allow-list, checked class by class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributionIT {
@@ -168,6 +175,61 @@ class DistributionIT {
     if (servers != null) {
       servers.close();
     }
+  }
+
+  /**
+   * What the job jar may carry without relocating it: Quiver and what it relocated, the Kafka connector with
+   * kafka-clients and its compression codecs (native libraries found by package name), jvector and agrona. Anything
+   * else unrelocated could be swapped under Quiver by Flink's lib/, a format jar or another user jar.
+   */
+  static final List<String> UNRELOCATED_ALLOWED = List.of("io/quiver/", "org/apache/flink/connector/kafka/",
+      "org/apache/flink/streaming/connectors/kafka/", "org/apache/flink/streaming/util/serialization/",
+      "org/apache/kafka/", "net/jpountz/", "com/github/luben/zstd/",
+      "org/xerial/snappy/", "io/github/jbellis/jvector/", "org/agrona/");
+
+  @Test
+  @Order(0)
+  void flinkJobJarBundlesNothingUnrelocatedButItsAllowList() throws Exception {
+    Set<String> packages = new TreeSet<>();
+    Set<String> classes = new TreeSet<>();
+    Map<String, List<String>> services = new java.util.TreeMap<>();
+    try (JarFile jar = new JarFile(file("quiver.flink.job.jar").toFile())) {
+      assertThat(jar.getManifest().getMainAttributes().getValue("Multi-Release")).as("Multi-Release (jvector SIMD)")
+          .isEqualTo("true");
+      for (ZipEntry e : java.util.Collections.list(jar.entries())) {
+        String n = e.getName();
+        if (n.endsWith(".class") && !n.endsWith("module-info.class")) {
+          String c = n.replaceFirst("^META-INF/versions/\\d+/", "");
+          classes.add(c);
+          packages.add(c.substring(0, c.lastIndexOf('/') + 1));
+        } else if (n.startsWith("META-INF/services/") && !e.isDirectory()) {
+          try (InputStream in = jar.getInputStream(e)) {
+            services.put(n.substring("META-INF/services/".length()), new String(in.readAllBytes(),
+                StandardCharsets.UTF_8).lines().map(l -> l.replaceFirst("#.*", "").trim()).filter(l -> !l.isEmpty())
+                .collect(Collectors.toList()));
+          }
+        }
+      }
+    }
+    assertThat(packages).as("unrelocated packages outside the allow-list %s", UNRELOCATED_ALLOWED)
+        .allMatch(p -> UNRELOCATED_ALLOWED.stream().anyMatch(p::startsWith));
+    for (String provided : List.of("org/apache/hadoop/", "software/amazon/", "org/apache/flink/api/", "org/slf4j/",
+        "org/apache/logging/", "io/quiver/shaded/org/apache/hadoop/")) {
+      assertThat(packages).as("classes under %s (provided by Flink or the platform)", provided)
+          .noneMatch(p -> p.startsWith(provided));
+    }
+    for (String relocated : List.of("com/fasterxml/jackson/databind/", "com/google/common/collect/",
+        "org/apache/avro/", "org/apache/parquet/hadoop/", "org/apache/arrow/vector/", "org/roaringbitmap/",
+        "org/apache/curator/framework/", "org/apache/zookeeper/")) {
+      assertThat(packages).as("%s relocated under io/quiver/shaded/", relocated)
+          .anyMatch(p -> p.startsWith("io/quiver/shaded/" + relocated));
+    }
+    assertThat(services).as("service files").containsKey("org.apache.flink.table.factories.Factory");
+    assertThat(services.get("org.apache.flink.table.factories.Factory"))
+        .contains("io.quiver.flink.table.QuiverDynamicTableFactory");
+    // Every service implementation a file names is in the jar under that (relocated) name.
+    services.forEach((service, impls) -> assertThat(impls).as("implementations of %s", service)
+        .allMatch(i -> classes.contains(i.replace('.', '/') + ".class")));
   }
 
   @Test

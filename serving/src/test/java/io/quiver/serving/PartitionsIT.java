@@ -13,6 +13,7 @@ import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.index.request.CreateIndexReq;
 import io.milvus.v2.service.partition.request.CreatePartitionReq;
@@ -20,6 +21,8 @@ import io.milvus.v2.service.partition.request.DropPartitionReq;
 import io.milvus.v2.service.partition.request.GetPartitionStatsReq;
 import io.milvus.v2.service.partition.request.HasPartitionReq;
 import io.milvus.v2.service.partition.request.ListPartitionsReq;
+import io.milvus.v2.service.partition.request.LoadPartitionsReq;
+import io.milvus.v2.service.partition.request.ReleasePartitionsReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.GetReq;
 import io.milvus.v2.service.vector.request.InsertReq;
@@ -62,8 +65,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Milvus partitions through the official Java SDK on a 2-node cluster: named partitions (create, list, has, insert
  * into one, search/query/get/delete restricted to some, statistics, drop), a partition key field (rows hashed into
  * {@code _default_0..}, sealed segments per partition), {@code output_fields=["*"]} with dynamic keys, and BOUNDED
- * consistency with a staleness bound of 1 ms (a read right after an insert sees it). Answers are checked against the
- * rows the test wrote (brute force).
+ * consistency with a staleness bound of 1 ms (a read right after an insert sees it), Load/ReleasePartitions and
+ * GetLoadState per partition, and partition-key filters read through only the partitions the key's values hash to.
+ * Answers are checked against the rows the test wrote (brute force).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PartitionsIT {
@@ -334,6 +338,28 @@ class PartitionsIT {
     }
     assertThat(checked).isEqualTo(400);
     assertThat(count(KEYED, List.of(), "tenant == \"t3\"")).as("after sealing").isEqualTo(50);
+    // Filters pinning the key read only its partitions (PartitionsTest); answers stay exact, sealed and tail rows.
+    client.insert(InsertReq.builder().collectionName(KEYED).data(List.of(tenantRow(400, "t3"), tenantRow(401, "t5")))
+        .build());
+    assertThat(count(KEYED, List.of(), "tenant in [\"t1\", \"t5\"]")).isEqualTo(101);
+    assertThat(client.query(QueryReq.builder().collectionName(KEYED).filter("tenant == \"t3\" and id < 40 or "
+        + "tenant == \"t3\" and id >= 400").outputFields(List.of("id")).consistencyLevel(ConsistencyLevel.STRONG)
+        .build()).getQueryResults()).extracting(e -> e.getEntity().get("id"))
+        .containsExactlyInAnyOrder(3L, 11L, 19L, 27L, 35L, 400L);
+    SearchResp t3 = client.search(SearchReq.builder().collectionName(KEYED).annsField("vec")
+        .data(List.of(new FloatVec(vec(new Random(2))))).topK(60).filter("tenant == \"t3\"")
+        .outputFields(List.of("tenant")).consistencyLevel(ConsistencyLevel.STRONG).build());
+    assertThat(t3.getSearchResults().get(0)).as("every t3 row, nothing else").hasSize(51)
+        .allSatisfy(h -> assertThat(h.getEntity()).containsEntry("tenant", "t3"));
+    assertThatThrownBy(() -> client.loadPartitions(LoadPartitionsReq.builder().collectionName(KEYED)
+        .partitionNames(List.of("_default_1")).build())).isInstanceOf(MilvusClientException.class)
+        .hasMessageContaining("partition key");
+  }
+
+  static JsonObject tenantRow(long id, String tenant) {
+    JsonObject o = row(id, vec(new Random(id)));
+    o.addProperty("tenant", tenant);
+    return o;
   }
 
   @Test
@@ -347,6 +373,66 @@ class PartitionsIT {
       QueryResp q = client.query(QueryReq.builder().collectionName(NAMED).filter("id == " + id)
           .outputFields(List.of("id")).consistencyLevel(ConsistencyLevel.BOUNDED).build());
       assertThat(q.getQueryResults()).as("BOUNDED (1 ms) read of row %s right after its insert", id).hasSize(1);
+    }
+  }
+  static boolean loaded(String partition) {
+    GetLoadStateReq.GetLoadStateReqBuilder b = GetLoadStateReq.builder().collectionName(NAMED);
+    if (partition != null) {
+      b.partitionName(partition);
+    }
+    return client.getLoadState(b.build());
+  }
+
+  @Test
+  @Order(6)
+  void releasedPartitionsAreNotReadAndLoadPartitionsBringsThemBack() {
+    assertThat(client.listPartitions(ListPartitionsReq.builder().collectionName(NAMED).build()))
+        .containsExactly("_default", "p1");
+    client.releasePartitions(ReleasePartitionsReq.builder().collectionName(NAMED).partitionNames(List.of("p1"))
+        .build());
+    assertThat(loaded("p1")).as("p1 after ReleasePartitions").isFalse();
+    assertThat(loaded("_default")).isTrue();
+    assertThat(loaded(null)).as("the collection, one partition still loaded").isTrue();
+    assertThatThrownBy(() -> search(vec(new Random(1)), List.of("p1"))).isInstanceOf(MilvusClientException.class)
+        .hasMessageContaining("partition not loaded[partition=p1]");
+    assertThatThrownBy(() -> count(NAMED, List.of("_default", "p1"), null))
+        .isInstanceOf(MilvusClientException.class).hasMessageContaining("partition not loaded[partition=p1]");
+    // reads naming no partition see the loaded ones only
+    long defaults = rows.values().stream().filter(r -> r[1].equals("_default")).count();
+    assertThat(count(NAMED, List.of(), null)).isEqualTo(defaults);
+    for (int i = 0; i < 3; i++) {
+      float[] query = vec(new Random(400 + i));
+      assertThat(ids(search(query, List.of()))).as("search with p1 released")
+          .isEqualTo(exact(query, 10, r -> r[1].equals("_default")));
+    }
+
+    client.loadPartitions(LoadPartitionsReq.builder().collectionName(NAMED).partitionNames(List.of("p1")).build());
+    assertThat(loaded("p1")).as("p1 after LoadPartitions").isTrue();
+    checkSearchesOf(List.of(List.of(), List.of("p1"), List.of("_default", "p1")), 500);
+
+    // releasing every partition releases the collection; LoadCollection loads them all again
+    client.releasePartitions(ReleasePartitionsReq.builder().collectionName(NAMED)
+        .partitionNames(List.of("_default", "p1")).build());
+    assertThat(loaded(null)).as("the collection after releasing all its partitions").isFalse();
+    assertThatThrownBy(() -> search(vec(new Random(1)), List.of())).isInstanceOf(MilvusClientException.class)
+        .hasMessageContaining("collection not loaded");
+    assertThatThrownBy(() -> client.releasePartitions(ReleasePartitionsReq.builder().collectionName(NAMED)
+        .partitionNames(List.of("nope")).build())).isInstanceOf(MilvusClientException.class)
+        .hasMessageContaining("partition not found[partition=nope]");
+    client.loadCollection(LoadCollectionReq.builder().collectionName(NAMED).build());
+    // the coordinator may still be applying the release (its shards unassigned) right after the load returned
+    await("p1 and _default loaded again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> loaded("p1") && loaded("_default"));
+    checkSearchesOf(List.of(List.of(), List.of("p1")), 600);
+  }
+
+  static void checkSearchesOf(List<List<String>> combos, int seed) {
+    for (int q = 0; q < 3; q++) {
+      float[] query = vec(new Random(seed + q));
+      for (List<String> parts : combos) {
+        Predicate<Object[]> in = r -> parts.isEmpty() || parts.contains((String) r[1]);
+        assertThat(ids(search(query, parts))).as("search %s in %s", q, parts).isEqualTo(exact(query, 10, in));
+      }
     }
   }
 }

@@ -161,6 +161,15 @@ public final class BoundFilter {
     return PrimaryKeys.candidates(expression, schema.primaryKey());
   }
 
+  /**
+   * The same for another INT64 or VARCHAR field: values every matching row's {@code field} has one of, or null.
+   * Serving uses it for the partition key, to read only the partitions those values hash to.
+   */
+  @Nullable
+  public Set<Object> keyCandidates(FieldSchema field) {
+    return PrimaryKeys.candidates(expression, field);
+  }
+
   /** True when {@code ref} reads JSON: the dynamic field, a JSON field, or a path into one. */
   boolean isJson(Operand.FieldRef ref) {
     if (!ref.path().isEmpty() || CollectionSchema.DYNAMIC_FIELD.equals(ref.name())) {

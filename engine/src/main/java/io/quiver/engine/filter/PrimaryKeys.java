@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Set;
 import javax.annotation.Nullable;
 
-/** Finds the primary keys a bound filter pins, for {@link BoundFilter#primaryKeyCandidates()}. */
+/**
+ * Finds the values of a key field (INT64 or VARCHAR) a bound filter pins, for {@link BoundFilter#primaryKeyCandidates()}
+ * and {@link BoundFilter#keyCandidates}.
+ */
 final class PrimaryKeys {
   private PrimaryKeys() {}
 

@@ -12,6 +12,7 @@ import io.quiver.engine.wal.WalRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.annotation.Nullable;
 
 /**
  * The proxy's per-collection state: cached manifest access (one ZooKeeper read per request, the manifest file read
@@ -52,6 +53,12 @@ final class Collections implements AutoCloseable {
           + "[collection=" + name + "]");
     }
     return m;
+  }
+
+  /** The partitions LoadPartitions loaded, or null when every partition is (see {@link ZkCluster#loadedPartitions}). */
+  @Nullable
+  List<String> loadedPartitions(String name) {
+    return cluster.loadedPartitions(name);
   }
 
   /** The manifest of a loaded collection; "collection not loaded" otherwise. */

@@ -16,6 +16,7 @@ public final class MilvusStatus {
   public static final int UNEXPECTED = 65535;
   public static final int TIMEOUT = 7;
   public static final int PARTITION_NOT_FOUND = 200;
+  public static final int PARTITION_NOT_LOADED = 201;
   public static final int NOT_AUTHENTICATED = 1400;
 
   public static final Status SUCCESS = Status.newBuilder().setErrorCode(ErrorCode.Success).setCode(0).build();

@@ -10,9 +10,15 @@ import io.quiver.engine.wal.Sharding;
 import io.quiver.engine.wal.WalRecord;
 import io.quiver.serving.milvus.MilvusStatus.MilvusException;
 import io.quiver.serving.milvus.proto.ShowPartitionsResponse;
+import io.quiver.engine.filter.Filters;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.annotation.Nullable;
 
 /**
@@ -110,19 +116,125 @@ final class Partitions {
     return name;
   }
 
-  static ShowPartitionsResponse show(Manifest m, boolean loaded, List<String> only) {
+  static ShowPartitionsResponse show(ZkCluster cluster, Manifest m, List<String> only) {
+    List<String> loaded = loadedNow(cluster, m);
     ShowPartitionsResponse.Builder b = ShowPartitionsResponse.newBuilder().setStatus(MilvusStatus.SUCCESS);
     for (String p : m.partitions()) {
       if (!only.isEmpty() && !only.contains(p)) {
         continue;
       }
       b.addPartitionNames(p).addPartitionIDs(id(m.collection(), p)).addCreatedTimestamps(0)
-          .addCreatedUtcTimestamps(0).addInMemoryPercentages(loaded ? 100 : 0);
+          .addCreatedUtcTimestamps(0).addInMemoryPercentages(loaded.contains(p) ? 100 : 0);
     }
     for (String p : only) {
       Collections.checkPartition(m, p);
     }
     return b.build();
+  }
+
+  /**
+   * LoadPartitions: makes {@code names} readable besides those already loaded. A collection loaded whole stays so;
+   * a partition-key collection is refused, as Milvus does (its partitions are managed by the key).
+   */
+  static void load(ZkCluster cluster, Manifest m, List<String> names) {
+    checkLoadable(m, names, "load");
+    if (cluster.isLoaded(m.collection()) && cluster.loadedPartitions(m.collection()) == null) {
+      return; // loaded whole: every partition already is
+    }
+    Set<String> next = new LinkedHashSet<>(loadedNow(cluster, m));
+    next.addAll(names);
+    cluster.setLoadedPartitions(m.collection(), inManifestOrder(m, next));
+  }
+
+  /**
+   * ReleasePartitions: {@code names} stop being readable (a search naming one answers "partition not loaded");
+   * releasing the last loaded partition releases the collection. Nodes keep serving the collection's shards while
+   * any partition is loaded: a node's unit is a shard, so releasing a partition saves no memory yet.
+   */
+  static void release(ZkCluster cluster, Manifest m, List<String> names) {
+    checkLoadable(m, names, "release");
+    if (!cluster.isLoaded(m.collection())) {
+      return;
+    }
+    List<String> next = new ArrayList<>(loadedNow(cluster, m));
+    next.removeAll(names);
+    if (next.isEmpty()) {
+      cluster.setLoaded(m.collection(), false);
+    } else {
+      cluster.setLoadedPartitions(m.collection(), next);
+    }
+  }
+
+  private static void checkLoadable(Manifest m, List<String> names, String what) {
+    FieldSchema key = m.schema().partitionKey();
+    if (key != null) {
+      throw new ValidationException("partition_names", names, "cannot " + what + " partitions of " + m.collection()
+          + ": it uses the partition key '" + key.name() + "' (load or release the whole collection)");
+    }
+    if (names.isEmpty()) {
+      throw new ValidationException("partition_names", names, "name at least one partition to " + what);
+    }
+    names.forEach(n -> Collections.checkPartition(m, n));
+  }
+
+  /** The partitions loaded now: all of the manifest's when loaded whole, none when released. */
+  private static List<String> loadedNow(ZkCluster cluster, Manifest m) {
+    if (!cluster.isLoaded(m.collection())) {
+      return List.of();
+    }
+    List<String> only = cluster.loadedPartitions(m.collection());
+    return only == null ? m.partitions() : inManifestOrder(m, only);
+  }
+
+  private static List<String> inManifestOrder(Manifest m, Collection<String> names) {
+    return m.partitions().stream().filter(names::contains).collect(Collectors.toList());
+  }
+
+  /** Whether every one of {@code names} is loaded (GetLoadState with partition names). */
+  static boolean allLoaded(ZkCluster cluster, Manifest m, List<String> names) {
+    names.forEach(n -> Collections.checkPartition(m, n));
+    return loadedNow(cluster, m).containsAll(names);
+  }
+
+  /**
+   * The partitions a read restricts nodes to (empty: no restriction). Names given are checked: unknown is "partition
+   * not found", released is "partition not loaded". Without names: the loaded partitions when only some are; with a
+   * partition key and a filter pinning the key's values ({@code tenant == "a"}, {@code tenant in [..]}, alone or
+   * and-ed with anything), only the partitions those values hash to, so nodes skip the others' segments and tail
+   * rows (the row order rule is still applied across all partitions on the node); else {@link
+   * Collections#readPartitions}.
+   */
+  static List<String> forRead(Manifest m, List<String> asked, @Nullable List<String> loadedOnly,
+      @Nullable String filter, Map<String, ?> params) {
+    List<String> named = Collections.readPartitions(m, asked);
+    if (loadedOnly != null) {
+      if (asked.isEmpty()) {
+        List<String> loaded = inManifestOrder(m, loadedOnly);
+        if (loaded.isEmpty()) { // every loaded partition was dropped since
+          throw new MilvusException(MilvusStatus.COLLECTION_NOT_LOADED, "collection not loaded[collection="
+              + m.collection() + "]: none of its loaded partitions " + loadedOnly + " exists any more");
+        }
+        return loaded;
+      }
+      for (String p : named) {
+        if (!loadedOnly.contains(p)) {
+          throw new MilvusException(MilvusStatus.PARTITION_NOT_LOADED, "partition not loaded[partition=" + p
+              + "]: call LoadPartitions first (loaded: " + inManifestOrder(m, loadedOnly) + ")");
+        }
+      }
+      return named;
+    }
+    FieldSchema key = m.schema().partitionKey();
+    if (key == null || filter == null || filter.isBlank()) {
+      return named;
+    }
+    Set<Object> values = Filters.parse(filter, m.schema(), params).keyCandidates(key);
+    if (values == null || values.isEmpty()) {
+      return named; // not pinned (or contradictory: nothing matches anyway)
+    }
+    Set<String> pruned = new LinkedHashSet<>();
+    values.forEach(v -> pruned.add(Sharding.partitionOfKey(v, m.partitions())));
+    return inManifestOrder(m, pruned);
   }
 
   /** A stable id for a partition (Milvus SDKs show them; Quiver addresses partitions by name). */

@@ -38,8 +38,8 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
   public static final Set<String> SERVED = Set.of("Connect", "GetVersion", "CheckHealth", "CreateCollection",
       "DescribeCollection", "HasCollection", "DropCollection", "ShowCollections", "LoadCollection",
       "ReleaseCollection", "GetLoadState", "GetLoadingProgress", "GetCollectionStatistics", "CreatePartition",
-      "DropPartition", "HasPartition", "ShowPartitions", "GetPartitionStatistics", "CreateIndex", "DescribeIndex", "DropIndex", "Insert",
-      "Upsert", "Delete", "Search", "HybridSearch", "Query", "Flush", "GetFlushState", "AllocTimestamp");
+      "DropPartition", "LoadPartitions", "ReleasePartitions", "HasPartition", "ShowPartitions",
+      "GetPartitionStatistics", "CreateIndex", "DescribeIndex", "DropIndex", "Insert", "Upsert", "Delete", "Search", "HybridSearch", "Query", "Flush", "GetFlushState", "AllocTimestamp");
 
   private final ZkCluster cluster;
   private final Collections collections;
@@ -225,10 +225,12 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
     });
   }
 
-  /** Loaded when flagged and every shard has a registered owner. */
-  private LoadState loadState(String name) {
+  /**
+   * Loaded when flagged (and, with partition names, each of them loaded) and every shard has a registered owner.
+   */
+  private LoadState loadState(String name, List<String> partitions) {
     Manifest m = collections.manifest(name);
-    if (!cluster.isLoaded(name)) {
+    if (!cluster.isLoaded(name) || !Partitions.allLoaded(cluster, m, partitions)) {
       return LoadState.LoadStateNotLoad;
     }
     Assignment a = cluster.assignment();
@@ -243,13 +245,14 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
   @Override
   public void getLoadState(GetLoadStateRequest r, StreamObserver<GetLoadStateResponse> obs) {
     run(obs, "GetLoadState", () -> GetLoadStateResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
-        .setState(loadState(r.getCollectionName())).build(), s -> GetLoadStateResponse.newBuilder().setStatus(s).build());
+        .setState(loadState(r.getCollectionName(), r.getPartitionNamesList())).build(),
+        s -> GetLoadStateResponse.newBuilder().setStatus(s).build());
   }
 
   @Override
   public void getLoadingProgress(GetLoadingProgressRequest r, StreamObserver<GetLoadingProgressResponse> obs) {
     run(obs, "GetLoadingProgress", () -> {
-      LoadState st = loadState(r.getCollectionName());
+      LoadState st = loadState(r.getCollectionName(), r.getPartitionNamesList());
       return GetLoadingProgressResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
           .setProgress(st == LoadState.LoadStateLoaded ? 100 : 0).setRefreshProgress(100).build();
     }, s -> GetLoadingProgressResponse.newBuilder().setStatus(s).build());
@@ -286,6 +289,18 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
   }
 
   @Override
+  public void loadPartitions(LoadPartitionsRequest r, StreamObserver<Status> obs) {
+    runStatus(obs, "LoadPartitions", () -> Partitions.load(cluster, collections.manifest(r.getCollectionName()),
+        r.getPartitionNamesList()));
+  }
+
+  @Override
+  public void releasePartitions(ReleasePartitionsRequest r, StreamObserver<Status> obs) {
+    runStatus(obs, "ReleasePartitions", () -> Partitions.release(cluster, collections.manifest(r.getCollectionName()),
+        r.getPartitionNamesList()));
+  }
+
+  @Override
   public void hasPartition(HasPartitionRequest r, StreamObserver<BoolResponse> obs) {
     run(obs, "HasPartition", () -> BoolResponse.newBuilder().setStatus(MilvusStatus.SUCCESS)
         .setValue(collections.manifest(r.getCollectionName()).partitions().contains(r.getPartitionName())).build(),
@@ -294,8 +309,8 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
 
   @Override
   public void showPartitions(ShowPartitionsRequest r, StreamObserver<ShowPartitionsResponse> obs) {
-    run(obs, "ShowPartitions", () -> Partitions.show(collections.manifest(r.getCollectionName()),
-        cluster.isLoaded(r.getCollectionName()), r.getPartitionNamesList()),
+    run(obs, "ShowPartitions", () -> Partitions.show(cluster, collections.manifest(r.getCollectionName()),
+        r.getPartitionNamesList()),
         s -> ShowPartitionsResponse.newBuilder().setStatus(s).build());
   }
 

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.Nullable;
 
 /**
  * Search, hybrid search, query, count and get over the cluster: parse and validate the Milvus request against the
@@ -76,9 +77,11 @@ final class Reads {
   }
 
   private NodeRequest template(String collection, Manifest m, io.quiver.serving.milvus.proto.ConsistencyLevel level,
-      boolean useDefault, long guaranteeTs, String readToken, List<String> partitionNames) {
+      boolean useDefault, long guaranteeTs, String readToken, List<String> partitionNames, @Nullable String filter,
+      Map<String, ?> params) {
     Consistency.Level l = useDefault ? Collections.defaultLevel(m) : Consistency.Level.values()[level.getNumber()];
-    List<String> partitions = Collections.readPartitions(m, partitionNames);
+    List<String> partitions = Partitions.forRead(m, partitionNames, collections.loadedPartitions(collection), filter,
+        params);
     Map<Integer, Long> wait = consistency.waitOffsets(collection, m.shards(), l, guaranteeTs, readToken);
     return NodeRequest.newBuilder().setCollection(collection).putAllWaitOffsets(wait).setWaitMillis(timeoutMillis)
         .setMinManifestVersion(0).addAllPartitions(partitions).setStalenessMillis(consistency.stalenessMillis(l))
@@ -93,7 +96,7 @@ final class Reads {
     CollectionSchema schema = m.schema();
     Parsed p = parse(r, schema);
     NodeRequest tpl = template(r.getCollectionName(), m, r.getConsistencyLevel(), r.getUseDefaultConsistency(),
-        r.getGuaranteeTimestamp(), p.readToken, r.getPartitionNamesList());
+        r.getGuaranteeTimestamp(), p.readToken, r.getPartitionNamesList(), p.filter, p.params);
     List<List<Found>> perQuery = new ArrayList<>();
     for (float[] q : p.vectors) {
       perQuery.add(skip(searchOne(r.getCollectionName(), m, tpl, p.search(q)), p.offset, p.groupBy));
@@ -418,7 +421,7 @@ final class Reads {
     Ranker ranker = ranker(rank, r.getRequestsCount());
     List<String> output = outputs(schema, r.getOutputFieldsList());
     NodeRequest tpl = template(r.getCollectionName(), m, r.getConsistencyLevel(), r.getUseDefaultConsistency(),
-        r.getGuaranteeTimestamp(), null, r.getPartitionNamesList());
+        r.getGuaranteeTimestamp(), null, r.getPartitionNamesList(), null, Map.of());
     List<Parsed> subs = new ArrayList<>();
     for (io.quiver.serving.milvus.proto.SearchRequest sub : r.getRequestsList()) {
       Parsed p = parse(sub, schema);
@@ -480,7 +483,7 @@ final class Reads {
     Map<String, Object> params = FieldDataCodec.templateValues(r.getExprTemplateValuesMap());
     Predicates.parse(filter, schema, params); // refuse a bad filter before any node sees it
     NodeRequest tpl = template(r.getCollectionName(), m, r.getConsistencyLevel(), r.getUseDefaultConsistency(),
-        r.getGuaranteeTimestamp(), qp.get("read_token"), r.getPartitionNamesList());
+        r.getGuaranteeTimestamp(), qp.get("read_token"), r.getPartitionNamesList(), filter, params);
     if (r.getOutputFieldsList().stream().anyMatch(o -> o.trim().equalsIgnoreCase("count(*)"))) {
       long n = count(r.getCollectionName(), m, tpl, filter, params);
       FieldData c = FieldData.newBuilder().setFieldName("count(*)")
@@ -543,7 +546,7 @@ final class Reads {
   /** Visible rows of {@code partition} (GetPartitionStatistics), read at STRONG consistency. */
   long count(String collection, Manifest m, String partition) {
     NodeRequest tpl = template(collection, m, io.quiver.serving.milvus.proto.ConsistencyLevel.Strong, false, 0, null,
-        List.of()).toBuilder().clearPartitions().addPartitions(partition).build();
+        List.of(), null, Map.of()).toBuilder().clearPartitions().addPartitions(partition).build();
     return count(collection, m, tpl, null, Map.of());
   }
 
@@ -554,7 +557,7 @@ final class Reads {
   List<Object> matchingKeys(String collection, Manifest m, String filter, Map<String, Object> params,
       List<String> partitions) {
     NodeRequest tpl = template(collection, m, io.quiver.serving.milvus.proto.ConsistencyLevel.Strong, false, 0, null,
-        partitions);
+        partitions, filter, params);
     String pk = m.schema().primaryKey().name();
     List<Object> out = new ArrayList<>();
     for (Map<String, Object> row : queryRows(collection, m, tpl, filter, params, List.of(pk),
