@@ -1,11 +1,15 @@
 package io.quiver.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.quiver.embedded.EmbeddedZooKeeper;
 import io.quiver.embedded.EmbeddedZooKeeperCluster;
+import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.catalog.CommitFailedException;
 import io.quiver.engine.catalog.CommitMessage;
+import io.quiver.engine.catalog.PointerStoreProvider;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.MetricType;
 import java.nio.file.Path;
@@ -18,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +82,30 @@ class CoordinatorIT {
       assertThat(b.catalog().operations("hot").current()).isNull();
       await().atMost(Duration.ofSeconds(10)).until(() -> a.catalog().operations("hot").current() == null);
     }
+  }
+
+  @Test
+  void sharedPointerStoreClientsAreClosedOnReleaseAndReconnectAfter() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(PointerStoreProvider.ZOOKEEPER, ensemble.connectString());
+    conf.set(PointerStoreProvider.ZOOKEEPER_NAMESPACE, "released");
+    String uri = warehouse.toUri().toString();
+    Catalog before = Catalog.open(uri, conf);
+    long v1 = before.create("unload", SCHEMA, 1, Map.of(), Map.of()).version();
+
+    Catalog.releaseSharedClients(); // what Flink's class-loader release hook runs
+    assertThatThrownBy(() -> before.committer("unload").commit(CommitMessage.builder("stream").covers(0, 0, 9)
+        .build())).as("a catalog opened before the release no longer reaches ZooKeeper").isInstanceOf(
+        CommitFailedException.class);
+
+    Catalog after = Catalog.open(uri, conf);
+    long v2 = after.committer("unload").commit(CommitMessage.builder("stream").covers(0, 0, 9).build()).version();
+    assertThat(v2).isEqualTo(v1 + 1);
+    try (ZkCluster zk = connect("released")) {
+      assertThat(zk.catalog().current("unload").version()).as("the pointer lives in ZooKeeper").isEqualTo(v2);
+      zk.drop("unload");
+    }
+    Catalog.releaseSharedClients();
   }
 
   @Test

@@ -69,6 +69,17 @@ public final class Catalog {
         "metadata")));
   }
 
+  /**
+   * Closes the clients every {@link PointerStoreProvider} of this class loader shares (see
+   * {@link PointerStoreProvider#releaseShared()}); catalogs opened before must not be used afterwards.
+   */
+  public static void releaseSharedClients() {
+    for (PointerStoreProvider p : java.util.ServiceLoader.load(PointerStoreProvider.class,
+        Catalog.class.getClassLoader())) {
+      p.releaseShared();
+    }
+  }
+
   /** A warehouse whose version pointers live elsewhere (the coordinator's ZooKeeper store). */
   public static Catalog open(String warehouse, Configuration conf,
       BiFunction<String, CollectionOperationsContext, PointerStore> pointerStores) {

@@ -24,4 +24,12 @@ public interface PointerStoreProvider {
    */
   @Nullable
   BiFunction<String, Catalog.CollectionOperationsContext, PointerStore> stores(Configuration conf);
+
+  /**
+   * Closes the clients this provider shares across catalogs of its class loader (e.g. ZooKeeper connections). Hosts
+   * that unload user code call it through {@link Catalog#releaseSharedClients()} before they drop the class loader
+   * (Flink's release hook); a later {@link #stores} call connects again.
+   */
+  default void releaseShared() {
+  }
 }

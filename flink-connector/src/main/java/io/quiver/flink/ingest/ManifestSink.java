@@ -1,5 +1,6 @@
 package io.quiver.flink.ingest;
 
+import io.quiver.engine.catalog.Catalog;
 import io.quiver.flink.IngestionOptions;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
@@ -18,6 +19,12 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 public final class ManifestSink implements Sink<SealedPiece>, SupportsCommitter<ManifestCommittable> {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Name of the class-loader release hook that closes the catalog's shared clients (the ZooKeeper pointer store's
+   * connection) when Flink unloads the job's code, registered by every operator that opens a catalog.
+   */
+  static final String SHARED_CLIENTS_HOOK = "quiver-catalog-shared-clients";
+
   private final IngestionOptions options;
 
   public ManifestSink(IngestionOptions options) {
@@ -26,6 +33,8 @@ public final class ManifestSink implements Sink<SealedPiece>, SupportsCommitter<
 
   @Override
   public SinkWriter<SealedPiece> createWriter(WriterInitContext context) {
+    // The committer shares this task (and its class loader) but its init context cannot register hooks.
+    context.getUserCodeClassLoader().registerReleaseHookIfAbsent(SHARED_CLIENTS_HOOK, Catalog::releaseSharedClients);
     return new ManifestSinkWriter();
   }
 

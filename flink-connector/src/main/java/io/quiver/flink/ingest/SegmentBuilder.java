@@ -107,6 +107,8 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public void open(OpenContext openContext) {
+    getRuntimeContext().registerUserCodeClassLoaderReleaseHookIfAbsent(ManifestSink.SHARED_CLIENTS_HOOK,
+        Catalog::releaseSharedClients);
     Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
     Manifest m = catalog.current(options.collection());
     schema = m.schema();
