@@ -19,17 +19,14 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Streams a partition's row groups in batches of {@value #BATCH_ROWS} rows (as Spark's vectorized Parquet reader
- * does), so a task holds one row group's compressed pages and one batch of decoded values: the engine's
+ * Streams a partition's row groups in batches of {@code batch_rows} rows (4,096 unless set, as Spark's vectorized
+ * Parquet reader does), so a task holds one row group's compressed pages and one batch of decoded values: the engine's
  * {@link RowGroupBatches} fills reused Arrow vectors and float buffers, which are handed to Spark without copying
  * ({@link ArrowColumnVector}, {@link FloatVectorColumn}); hidden rows and rows the pushed filter rejects (a bitmap
  * computed column at a time) are dropped through a row selection. A batch without hidden rows and without a filter
  * skips the bitmap work entirely.
  */
 final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
-  /** Rows per batch: Spark's own default for its columnar readers. */
-  static final int BATCH_ROWS = 4096;
-
   private final SegmentPartition partition;
   private BufferAllocator allocator;
   private SegmentRowGroups groups;
@@ -53,7 +50,7 @@ final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
         partition.segment.id()), ctx.schema(), read, false);
     int first = partition.rowGroups < 0 ? 0 : partition.firstRowGroup;
     int count = partition.rowGroups < 0 ? groups.rowGroupCount() : partition.rowGroups;
-    batches = groups.batches(allocator, first, count, BATCH_ROWS);
+    batches = groups.batches(allocator, first, count, ctx.batchRows);
   }
 
   @Override
