@@ -47,6 +47,7 @@ public final class QuiverOptions implements Serializable {
   public static final String SEGMENT_ROWS = "segment_rows";
   public static final String BATCH_ROWS = "batch_rows";
   public static final String PRIMARY_KEY = "primary_key";
+  public static final String AUTO_ID = "auto_id";
   public static final String SHARDS = "shards";
   public static final String DYNAMIC_FIELD = "dynamic_field";
   public static final String HADOOP_PREFIX = "hadoop.";
