@@ -45,15 +45,18 @@ public final class QuiverOptions implements Serializable {
   public static final String ON_DUPLICATE = "on_duplicate";
   public static final String PARTITION = "partition";
   public static final String SEGMENT_ROWS = "segment_rows";
+  public static final String BATCH_ROWS = "batch_rows";
   public static final String PRIMARY_KEY = "primary_key";
+  public static final String AUTO_ID = "auto_id";
   public static final String SHARDS = "shards";
   public static final String DYNAMIC_FIELD = "dynamic_field";
   public static final String HADOOP_PREFIX = "hadoop.";
   public static final String KAFKA_PREFIX = "kafka.";
 
+  private static final int MAX_BATCH_ROWS = 1 << 20;
   private static final Set<String> KNOWN = Set.of(WAREHOUSE, COLLECTION, VERSION, TAG, AS_OF_TIMESTAMP, SNAPSHOT_ID,
       VERSION_AS_OF, TIMESTAMP_AS_OF, INCLUDE_UNSEALED, WRITE_MODE, ON_DUPLICATE, PARTITION, SEGMENT_ROWS,
-      PRIMARY_KEY, SHARDS, DYNAMIC_FIELD);
+      BATCH_ROWS, PRIMARY_KEY, SHARDS, DYNAMIC_FIELD);
   /** Per-field settings: {@code <field>.dim}, {@code <field>.metric}, {@code <field>.index[.<param>]}, ... */
   private static final Pattern FIELD_OPTION =
       Pattern.compile("[a-z_][a-z0-9_]*\\.(dim|metric|index|index\\.[a-z0-9_]+|max_length|nullable)");
@@ -147,6 +150,16 @@ public final class QuiverOptions implements Serializable {
       }
     });
     return out;
+  }
+
+  /** {@code batch_rows}: rows per columnar batch of a read task (default 4,096, as Spark's Parquet reader). */
+  public int batchRows() {
+    long n = longValue(BATCH_ROWS, 4096, 1);
+    if (n > MAX_BATCH_ROWS) {
+      throw new IllegalArgumentException("Option '" + BATCH_ROWS + "' must be at most " + MAX_BATCH_ROWS + ", got " + n
+          + ": a batch is held in memory by each read task");
+    }
+    return (int) n;
   }
 
   public boolean includeUnsealed() {

@@ -92,6 +92,7 @@ public final class QuiverTable implements SupportsRead, SupportsWrite, SupportsD
     p.put("snapshot-id", Long.toString(manifest.snapshotId()));
     p.put("shards", Integer.toString(manifest.shards()));
     p.put("primary_key", manifest.schema().primaryKey().name());
+    p.put("auto_id", Boolean.toString(manifest.schema().primaryKey().isAutoId()));
     for (FieldSchema f : manifest.schema().vectorFields()) {
       p.put(f.name() + ".dim", Integer.toString(f.dim()));
       p.put(f.name() + ".metric", f.metric().name());

@@ -21,7 +21,13 @@ import org.apache.spark.sql.types.StructType;
  * The one place that maps Quiver schemas to Spark's and back. BOOL → BOOLEAN, INT32 → INT, INT64 → BIGINT, FLOAT →
  * FLOAT, DOUBLE → DOUBLE, VARCHAR and JSON → STRING, FLOAT_VECTOR(dim) → ARRAY&lt;FLOAT&gt; (not null, elements not
  * null); the dynamic field is the STRING column {@code $meta}. Field metadata carries {@code quiver.type},
- * {@code quiver.dim}, {@code quiver.metric} and {@code quiver.max_length}.
+ * {@code quiver.dim}, {@code quiver.metric}, {@code quiver.max_length}, {@code quiver.primary_key} and
+ * {@code quiver.auto_id}.
+ *
+ * <p>The primary key of an auto-id collection is a <em>nullable</em> BIGINT on the Spark side: NULL (or leaving
+ * the column out, which Spark fills with NULL) means "generate the key", the way {@code INSERT INTO t (emb, title)
+ * VALUES ...} or {@code INSERT INTO t SELECT NULL, emb, title FROM src} expect; a non-null value is refused row by
+ * row, naming the column, the value and the reason (as Milvus refuses a value for an auto-id field).
  */
 public final class SparkSchemas {
   public static final ArrayType VECTOR = DataTypes.createArrayType(DataTypes.FloatType, false);
@@ -51,7 +57,10 @@ public final class SparkSchemas {
     if (f.isPrimaryKey()) {
       m.putBoolean("quiver.primary_key", true);
     }
-    return DataTypes.createStructField(f.name(), sparkType(f.type()), f.isNullable(), m.build());
+    if (f.isAutoId()) {
+      m.putBoolean("quiver.auto_id", true);
+    }
+    return DataTypes.createStructField(f.name(), sparkType(f.type()), f.isNullable() || f.isAutoId(), m.build());
   }
 
   public static org.apache.spark.sql.types.DataType sparkType(DataType t) {
@@ -78,6 +87,7 @@ public final class SparkSchemas {
 
   /**
    * A collection schema from Spark columns and table properties / options: {@code primary_key} (required),
+   * {@code auto_id} ({@code true}: Quiver generates the BIGINT primary key; default {@code false}),
    * {@code <vector>.dim} (required for each ARRAY&lt;FLOAT&gt; column), {@code <vector>.metric} (default COSINE),
    * {@code <varchar>.max_length} (default 65535), {@code <string>.type = json}, {@code dynamic_field}.
    *
@@ -94,6 +104,11 @@ public final class SparkSchemas {
       throw new IllegalArgumentException("Cannot create a Quiver collection: primary_key '" + pk
           + "' is not a column; columns: " + List.of(struct.fieldNames()));
     }
+    String autoId = p.getOrDefault(QuiverOptions.AUTO_ID, "false").trim();
+    if (!autoId.equalsIgnoreCase("true") && !autoId.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException("Cannot create a Quiver collection: property 'auto_id' is '" + autoId
+          + "', expected true or false");
+    }
     CollectionSchema.Builder b = CollectionSchema.builder();
     for (StructField sf : struct.fields()) {
       String name = sf.name();
@@ -104,7 +119,7 @@ public final class SparkSchemas {
       DataType type = quiverType(sf, p.get(lname + ".type"));
       FieldSchema.Builder fb = FieldSchema.builder(name, type);
       if (name.equals(pk)) {
-        fb.primaryKey(true);
+        fb.primaryKey(true).autoId(autoId.equalsIgnoreCase("true"));
       } else if (!type.isVector()) {
         fb.nullable(sf.nullable() && !"false".equalsIgnoreCase(p.get(lname + ".nullable")));
       }
@@ -182,7 +197,8 @@ public final class SparkSchemas {
 
   /**
    * Checks that a DataFrame's columns can be written to {@code schema}: every column known, types compatible, the
-   * primary key and every required field present.
+   * primary key and every required field present. The auto-id primary key may be given (a catalog table's
+   * {@code INSERT} always has it): only NULL values are accepted there, which {@code RowConverter} checks per row.
    *
    * @throws IllegalArgumentException naming the column, its type and the reason
    */
@@ -200,10 +216,6 @@ public final class SparkSchemas {
       if (f == null) {
         throw new IllegalArgumentException("Cannot write column '" + sf.name() + "' (" + sf.dataType().simpleString()
             + "): unknown column; the collection has " + schema.fieldNames());
-      }
-      if (f.isAutoId()) {
-        throw new IllegalArgumentException("Cannot write column '" + sf.name() + "': the primary key of "
-            + "this collection is auto id, Quiver generates it; drop the column from the DataFrame");
       }
       if (!compatible(sf.dataType(), f.type())) {
         throw new IllegalArgumentException("Cannot write column '" + sf.name() + "': type "

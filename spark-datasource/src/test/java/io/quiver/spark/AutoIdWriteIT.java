@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bulk writes to an auto-id collection: the DataFrame has no primary key column, every task generates keys, and keys
- * stay unique across tasks and across jobs; supplying the key is refused before any task runs.
+ * stay unique across tasks and across jobs; a NULL key column is accepted (keys generated), a non-null key refused.
  */
 class AutoIdWriteIT {
   @TempDir Path dir;
@@ -69,9 +69,15 @@ class AutoIdWriteIT {
     assertThat(titles).containsExactlyInAnyOrderElementsOf(expected);
 
     long version = catalog.current("auto").version();
-    assertThatThrownBy(() -> TestRows.df(spark, TestRows.rows(0, 10, 3)).write().format("quiver").options(o)
-        .mode("append").save()).hasStackTraceContaining("Cannot write column 'id'")
-        .hasStackTraceContaining("auto id");
+    assertThatThrownBy(() -> TestRows.df(spark, TestRows.rows(7, 10, 3)).write().format("quiver").options(o)
+        .mode("append").save()).hasStackTraceContaining("Invalid value for field 'id': ")
+        .hasStackTraceContaining("the primary key is auto id and Quiver generates it");
     assertThat(catalog.current("auto").version()).isEqualTo(version);
+
+    // A NULL key column (e.g. a DataFrame shaped like the table) is the same as leaving it out: keys generated.
+    TestRows.df(spark, TestRows.rows(0, 10, 4)).withColumn("id", org.apache.spark.sql.functions.lit(null)
+        .cast("bigint")).write().format("quiver").options(o).mode("append").save();
+    assertThat(spark.read().format("quiver").options(o).load().select("id").distinct().count())
+        .as("distinct keys after the NULL-key write").isEqualTo(610);
   }
 }

@@ -1,6 +1,7 @@
 package io.quiver.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.Manifest;
@@ -77,18 +78,31 @@ class RowGroupSplitIT {
       assertThat(all.rdd().getNumPartitions()).as("one task per row group of each segment over 8 KB")
           .isEqualTo(tasks);
       assertThat(TestRows.canonical(all.collectAsList())).isEqualTo(RowOrderAcrossWritersIT.expected(model));
-      Map<Long, Integer> year2000 = new TreeMap<>();
-      model.forEach((id, v) -> {
-        if (1990 + id % 30 == 2000) {
-          year2000.put(id, v);
-        }
-      });
       assertThat(TestRows.canonical(all.filter("year = 2000").collectAsList()))
-          .isEqualTo(RowOrderAcrossWritersIT.expected(year2000));
+          .isEqualTo(RowOrderAcrossWritersIT.expected(year2000(model)));
     } finally {
       spark.conf().set(key, before);
     }
     assertThat(spark.read().format("quiver").options(o).load().rdd().getNumPartitions())
         .as("under the default split size a small segment is one task").isEqualTo(2);
+
+    // one task per segment, streamed in batches far smaller than its row groups: hidden rows and the filter apply
+    // batch by batch, across batch and row group boundaries
+    Dataset<Row> small = spark.read().format("quiver").options(o).option("batch_rows", "64").load();
+    assertThat(TestRows.canonical(small.collectAsList())).isEqualTo(RowOrderAcrossWritersIT.expected(model));
+    assertThat(TestRows.canonical(small.filter("year = 2000").collectAsList()))
+        .isEqualTo(RowOrderAcrossWritersIT.expected(year2000(model)));
+    assertThatThrownBy(() -> spark.read().format("quiver").options(o).option("batch_rows", "0").load().count())
+        .hasStackTraceContaining("Option 'batch_rows' must be at least 1, got 0");
+  }
+
+  private static Map<Long, Integer> year2000(Map<Long, Integer> model) {
+    Map<Long, Integer> out = new TreeMap<>();
+    model.forEach((id, v) -> {
+      if (1990 + id % 30 == 2000) {
+        out.put(id, v);
+      }
+    });
+    return out;
   }
 }

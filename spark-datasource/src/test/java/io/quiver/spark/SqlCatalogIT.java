@@ -1,6 +1,7 @@
 package io.quiver.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.Manifest;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SQL catalog end to end: DDL, inserts, time travel, tags, deletes, procedures, drop. */
+/** The SQL catalog end to end: DDL, inserts (also into an auto-id table), time travel, tags, deletes, procedures, drop. */
 class SqlCatalogIT {
   @TempDir static Path dir;
   static SparkSession spark;
@@ -98,6 +99,48 @@ class SqlCatalogIT {
     sql("DROP TABLE qsql.db.docs");
     assertThat(catalog.exists("db__docs")).isFalse();
     assertThat(sql("SHOW TABLES IN qsql.db")).isEmpty();
+  }
+
+  @Test
+  void insertIntoAnAutoIdTableGeneratesKeys() {
+    sql("CREATE NAMESPACE IF NOT EXISTS qsql.db");
+    sql("CREATE TABLE qsql.db.auto (id BIGINT, emb ARRAY<FLOAT>, title STRING) USING quiver "
+        + "TBLPROPERTIES ('primary_key'='id', 'auto_id'='true', 'emb.dim'='4', 'shards'='2')");
+    assertThat(catalog.current("db__auto").schema().primaryKey().isAutoId()).isTrue();
+    assertThat(spark.table("qsql.db.auto").schema().apply("id").nullable()).as("auto-id key: NULL = generate")
+        .isTrue();
+
+    sql("INSERT INTO qsql.db.auto (emb, title) VALUES (CAST(array(1, 2, 3, 4) AS ARRAY<FLOAT>), 'values a'), "
+        + "(CAST(array(4, 3, 2, 1) AS ARRAY<FLOAT>), 'values b')");
+    sql("CREATE OR REPLACE TEMPORARY VIEW auto_src AS SELECT CAST(array(id, 1, 2, 3) AS ARRAY<FLOAT>) AS emb, "
+        + "concat('select ', id) AS title FROM range(0, 50, 1, 3)");
+    sql("INSERT INTO qsql.db.auto SELECT NULL, emb, title FROM auto_src");
+    sql("INSERT INTO qsql.db.auto (title, emb) SELECT concat('by name ', title), emb FROM auto_src WHERE "
+        + "emb[0] < 5");
+
+    List<Row> back = sql("SELECT id, title, emb FROM qsql.db.auto");
+    assertThat(back).hasSize(57);
+    assertThat(back).extracting(r -> r.getLong(0)).as("generated keys").doesNotHaveDuplicates()
+        .allSatisfy(id -> assertThat(id).isPositive());
+    List<String> titles = new java.util.ArrayList<>(List.of("values a", "values b"));
+    for (int i = 0; i < 50; i++) {
+      titles.add("select " + i);
+      if (i < 5) {
+        titles.add("by name select " + i);
+      }
+    }
+    assertThat(back).extracting(r -> r.getString(1)).containsExactlyInAnyOrderElementsOf(titles);
+    assertThat(sql("SELECT emb FROM qsql.db.auto WHERE title = 'values b'").get(0).getList(0))
+        .containsExactly(4f, 3f, 2f, 1f);
+
+    long version = catalog.current("db__auto").version();
+    assertThatThrownBy(() -> sql("INSERT INTO qsql.db.auto VALUES (42, CAST(array(1, 2, 3, 4) AS ARRAY<FLOAT>), "
+        + "'keyed')"))
+        .hasStackTraceContaining("Invalid value for field 'id': 42")
+        .hasStackTraceContaining("the primary key is auto id and Quiver generates it");
+    assertThat(catalog.current("db__auto").version()).as("nothing committed").isEqualTo(version);
+    assertThat(count("SELECT count(*) FROM qsql.db.auto")).isEqualTo(57);
+    sql("DROP TABLE qsql.db.auto");
   }
 
   static List<String> rows(String q) {

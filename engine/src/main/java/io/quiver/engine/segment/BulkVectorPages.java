@@ -3,6 +3,7 @@ package io.quiver.engine.segment;
 import io.quiver.engine.io.CorruptFileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Set;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -18,15 +19,40 @@ import org.apache.parquet.schema.PrimitiveType;
 
 /**
  * The fast path for vector columns as {@link SegmentWriter} writes them (a 3-level list of FLOAT, PLAIN values, RLE
- * levels, no dictionary): each page's values are copied into the float buffer in one bulk copy instead of one
+ * levels, no dictionary): each page's values are copied into the float buffer in bulk instead of one
  * {@code getFloat()} per value, and the levels are checked run by run (every row exactly {@code dim} elements, none
- * null). Page CRCs were verified when the row group was read. Column chunks written any other way take the
- * value-at-a-time path.
+ * null) when the page is opened. Page CRCs were verified when the row group was read. Column chunks written any
+ * other way take the value-at-a-time path.
+ *
+ * <p>One instance reads one column chunk front to back, any number of rows per call, so a reader can stream a row
+ * group in small batches: a page that straddles two batches is finished by the next call.
  */
 final class BulkVectorPages {
   private static final Set<Encoding> BULK = Set.of(Encoding.PLAIN, Encoding.RLE, Encoding.BIT_PACKED);
 
-  private BulkVectorPages() {}
+  private final PageReader pages;
+  private final int dim;
+  private final String file;
+  private final String field;
+  private final int maxDef;
+  private final int defWidth;
+  /** Values of the whole chunk ({@code rows * dim}). */
+  private final long expected;
+  /** Values of the pages opened so far. */
+  private long opened;
+  /** The current page's values not yet copied. */
+  private FloatBuffer page = FloatBuffer.allocate(0);
+
+  /** Reads the chunk of {@code desc} holding {@code rows} rows of {@code dim} floats. */
+  BulkVectorPages(PageReader pages, ColumnDescriptor desc, long rows, int dim, String file, String field) {
+    this.pages = pages;
+    this.dim = dim;
+    this.file = file;
+    this.field = field;
+    this.maxDef = desc.getMaxDefinitionLevel();
+    this.defWidth = BytesUtils.getWidthFromMaxInt(maxDef);
+    this.expected = rows * dim;
+  }
 
   /** True when the chunk of {@code desc} in {@code block} can be read in bulk. */
   static boolean eligible(BlockMetaData block, ColumnDescriptor desc) {
@@ -43,63 +69,77 @@ final class BulkVectorPages {
     return false;
   }
 
-  /** Copies {@code rows * dim} floats of one row group into {@code out} from index {@code base * dim}. */
-  static void read(PageReader pages, ColumnDescriptor desc, float[] out, int base, int rows, int dim, String file,
-      String field) {
-    int maxDef = desc.getMaxDefinitionLevel();
-    int defWidth = BytesUtils.getWidthFromMaxInt(maxDef);
-    long expected = (long) rows * dim;
-    long k = 0;
-    int pos = base * dim;
-    DataPage page;
-    while (k < expected && (page = pages.readPage()) != null) {
-      int n = page.getValueCount();
-      if (k + n > expected) {
-        throw corrupt(file, field, "a page holds " + n + " values past the row group's " + expected);
+  /** Copies the next {@code rows * dim} floats of the chunk into {@code out} from index {@code pos}. */
+  void read(float[] out, int pos, int rows) {
+    long want = (long) rows * dim;
+    while (want > 0) {
+      if (!page.hasRemaining()) {
+        nextPage();
       }
-      ByteBuffer values;
-      if (page instanceof DataPageV1) {
-        DataPageV1 v1 = (DataPageV1) page;
-        if (v1.getValueEncoding() != Encoding.PLAIN || v1.getRlEncoding() != Encoding.RLE
-            || (maxDef > 0 && v1.getDlEncoding() != Encoding.RLE)) {
-          throw corrupt(file, field, "unexpected page encodings " + v1.getRlEncoding() + "/" + v1.getDlEncoding()
-              + "/" + v1.getValueEncoding());
-        }
-        ByteBuffer b = bytes(v1.getBytes());
-        int p = b.position();
-        int len = b.getInt(p);
-        checkLevels(b, p + 4, len, n, 1, k, dim, -1, file, field);
-        p += 4 + len;
-        if (maxDef > 0) {
-          len = b.getInt(p);
-          checkLevels(b, p + 4, len, n, defWidth, k, dim, maxDef, file, field);
-          p += 4 + len;
-        }
-        values = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        values.position(p);
-      } else {
-        DataPageV2 v2 = (DataPageV2) page;
-        if (v2.getDataEncoding() != Encoding.PLAIN || v2.getNullCount() != 0) {
-          throw corrupt(file, field, "unexpected page encoding " + v2.getDataEncoding() + " or nulls");
-        }
-        ByteBuffer r = bytes(v2.getRepetitionLevels());
-        checkLevels(r, r.position(), r.remaining(), n, 1, k, dim, -1, file, field);
-        if (maxDef > 0) {
-          ByteBuffer d = bytes(v2.getDefinitionLevels());
-          checkLevels(d, d.position(), d.remaining(), n, defWidth, k, dim, maxDef, file, field);
-        }
-        values = bytes(v2.getData());
-      }
-      if (values.remaining() < n * 4L) {
-        throw corrupt(file, field, "a page has " + values.remaining() + " value bytes for " + n + " floats");
-      }
-      values.asFloatBuffer().get(out, pos, n);
-      pos += n;
-      k += n;
+      int m = (int) Math.min(want, page.remaining());
+      page.get(out, pos, m);
+      pos += m;
+      want -= m;
     }
-    if (k != expected) {
-      throw corrupt(file, field, "a row group has " + k + " values for " + rows + " rows of " + dim + " dimensions");
+  }
+
+  /** Checks that the chunk held exactly its rows' values and that all were read. */
+  void finish() {
+    if (opened != expected || page.hasRemaining()) {
+      throw corrupt(file, field, "a row group has " + (opened - page.remaining()) + " values read of " + expected
+          + " expected for " + (expected / dim) + " rows of " + dim + " dimensions");
     }
+  }
+
+  private void nextPage() {
+    DataPage p = pages.readPage();
+    if (p == null) {
+      throw corrupt(file, field, "a row group has " + opened + " values for " + (expected / dim) + " rows of "
+          + dim + " dimensions");
+    }
+    int n = p.getValueCount();
+    if (opened + n > expected) {
+      throw corrupt(file, field, "a page holds " + n + " values past the row group's " + expected);
+    }
+    ByteBuffer values;
+    if (p instanceof DataPageV1) {
+      DataPageV1 v1 = (DataPageV1) p;
+      if (v1.getValueEncoding() != Encoding.PLAIN || v1.getRlEncoding() != Encoding.RLE
+          || (maxDef > 0 && v1.getDlEncoding() != Encoding.RLE)) {
+        throw corrupt(file, field, "unexpected page encodings " + v1.getRlEncoding() + "/" + v1.getDlEncoding()
+            + "/" + v1.getValueEncoding());
+      }
+      ByteBuffer b = bytes(v1.getBytes());
+      int at = b.position();
+      int len = b.getInt(at);
+      checkLevels(b, at + 4, len, n, 1, opened, dim, -1, file, field);
+      at += 4 + len;
+      if (maxDef > 0) {
+        len = b.getInt(at);
+        checkLevels(b, at + 4, len, n, defWidth, opened, dim, maxDef, file, field);
+        at += 4 + len;
+      }
+      values = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      values.position(at);
+    } else {
+      DataPageV2 v2 = (DataPageV2) p;
+      if (v2.getDataEncoding() != Encoding.PLAIN || v2.getNullCount() != 0) {
+        throw corrupt(file, field, "unexpected page encoding " + v2.getDataEncoding() + " or nulls");
+      }
+      ByteBuffer r = bytes(v2.getRepetitionLevels());
+      checkLevels(r, r.position(), r.remaining(), n, 1, opened, dim, -1, file, field);
+      if (maxDef > 0) {
+        ByteBuffer d = bytes(v2.getDefinitionLevels());
+        checkLevels(d, d.position(), d.remaining(), n, defWidth, opened, dim, maxDef, file, field);
+      }
+      values = bytes(v2.getData());
+    }
+    if (values.remaining() < n * 4L) {
+      throw corrupt(file, field, "a page has " + values.remaining() + " value bytes for " + n + " floats");
+    }
+    page = values.asFloatBuffer();
+    page.limit(n);
+    opened += n;
   }
 
   private static ByteBuffer bytes(org.apache.parquet.bytes.BytesInput in) {

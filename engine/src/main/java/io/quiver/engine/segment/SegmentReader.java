@@ -47,6 +47,10 @@ import org.apache.parquet.schema.Type;
  * the stats, and Parquet's page CRCs while reading. Any failure is a {@link CorruptFileException} naming the file.
  */
 public final class SegmentReader {
+  /** How the dynamic field's column is decoded (JSON text, nullable). */
+  static final FieldSchema META = FieldSchema.builder("meta", io.quiver.engine.schema.DataType.JSON).nullable(true)
+      .build();
+
   private SegmentReader() {}
 
   /** Reads and verifies a segment's stats file. */
@@ -74,8 +78,10 @@ public final class SegmentReader {
   }
 
   /** Reads row groups {@code [first, first + count)} of an open data file into one {@link SegmentData}. */
-  static SegmentData read(SegmentRowGroups g, BufferAllocator allocator, int first, int count,
-      @Nullable Map<String, float[]> reuse) {
+  static SegmentData read(SegmentRowGroups g, BufferAllocator allocator, int first, int count) {
+    if (!g.systemColumns) {
+      throw new IllegalStateException(g.file + " was opened without its system columns");
+    }
     CollectionSchema schema = g.schema;
     List<org.apache.parquet.hadoop.metadata.BlockMetaData> blocks = g.reader.getRowGroups();
     long total = 0;
@@ -92,13 +98,7 @@ public final class SegmentReader {
       List<ColumnSink> sinks = new ArrayList<>();
       for (FieldSchema f : g.fields) {
         if (f.type().isVector()) {
-          float[] buf = reuse == null ? null : reuse.get(f.name());
-          if (buf == null || buf.length < rows * f.dim()) {
-            buf = new float[rows * f.dim()];
-            if (reuse != null) {
-              reuse.put(f.name(), buf);
-            }
-          }
+          float[] buf = new float[rows * f.dim()];
           floats.put(f.name(), buf);
           sinks.add(new VectorSink(f, buf, file));
         } else {
@@ -119,8 +119,7 @@ public final class SegmentReader {
             FieldType.nullable(ArrowType.Utf8.INSTANCE), null).createVector(allocator);
         meta.allocateNew(rows);
         vectors.add(meta);
-        sinks.add(new ScalarSink(FieldSchema.builder("meta", io.quiver.engine.schema.DataType.JSON).nullable(true)
-            .build(), meta));
+        sinks.add(new ScalarSink(META, meta));
       }
       sinks.add(new LongSink(seq));
       sinks.add(new LongSink(offsets));
@@ -137,8 +136,16 @@ public final class SegmentReader {
           ColumnSink sink = sinks.get(c);
           if (sink instanceof VectorSink && BulkVectorPages.eligible(block, desc)) {
             VectorSink v = (VectorSink) sink;
-            BulkVectorPages.read(pages.getPageReader(desc), desc, v.out, base, n, v.field.dim(), file,
+            BulkVectorPages bulk = new BulkVectorPages(pages.getPageReader(desc), desc, n, v.field.dim(), file,
                 v.field.name());
+            bulk.read(v.out, base * v.field.dim(), n);
+            bulk.finish();
+          } else if (sink instanceof ScalarSink && ScalarPages.eligible(desc, ((ScalarSink) sink).field,
+              ((ScalarSink) sink).vec)) {
+            ScalarSink s = (ScalarSink) sink;
+            ScalarPages scalar = new ScalarPages(pages.getPageReader(desc), desc, s.vec, file, s.field.name());
+            scalar.read(base, n);
+            scalar.finish();
           } else {
             sink.read(store.getColumnReader(desc), desc, base, n);
           }
@@ -183,7 +190,7 @@ public final class SegmentReader {
   }
 
   /** Moves one Parquet column of a row group into its destination. */
-  private interface ColumnSink {
+  interface ColumnSink {
     void read(ColumnReader r, ColumnDescriptor desc, int base, int rows);
   }
 
@@ -203,9 +210,9 @@ public final class SegmentReader {
     }
   }
 
-  private static final class VectorSink implements ColumnSink {
-    private final FieldSchema field;
-    private final float[] out;
+  static final class VectorSink implements ColumnSink {
+    final FieldSchema field;
+    final float[] out;
     private final String file;
 
     VectorSink(FieldSchema field, float[] out, String file) {
@@ -232,9 +239,9 @@ public final class SegmentReader {
     }
   }
 
-  private static final class ScalarSink implements ColumnSink {
-    private final FieldSchema field;
-    private final FieldVector vec;
+  static final class ScalarSink implements ColumnSink {
+    final FieldSchema field;
+    final FieldVector vec;
 
     ScalarSink(FieldSchema field, FieldVector vec) {
       this.field = field;

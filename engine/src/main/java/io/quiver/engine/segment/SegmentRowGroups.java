@@ -7,9 +7,7 @@ import io.quiver.engine.schema.FieldSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import javax.annotation.Nullable;
 import org.apache.arrow.memory.BufferAllocator;
@@ -43,11 +41,11 @@ public final class SegmentRowGroups implements AutoCloseable {
   final boolean readMeta;
   final MessageType requested;
   final String createdBy;
+  final boolean systemColumns;
   private final long[] firstRows;
-  private final Map<String, float[]> reusable = new HashMap<>();
 
   private SegmentRowGroups(CollectionSchema schema, SegmentStats stats, String file, ParquetFileReader reader,
-      List<FieldSchema> fields, boolean readMeta, MessageType requested) {
+      List<FieldSchema> fields, boolean readMeta, MessageType requested, boolean systemColumns) {
     this.schema = schema;
     this.stats = stats;
     this.file = file;
@@ -55,6 +53,7 @@ public final class SegmentRowGroups implements AutoCloseable {
     this.fields = fields;
     this.readMeta = readMeta;
     this.requested = requested;
+    this.systemColumns = systemColumns;
     this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
     List<BlockMetaData> blocks = reader.getRowGroups();
     this.firstRows = new long[blocks.size() + 1];
@@ -71,6 +70,19 @@ public final class SegmentRowGroups implements AutoCloseable {
    */
   public static SegmentRowGroups open(Configuration conf, Path segmentDir, CollectionSchema schema,
       @Nullable Set<String> columns) {
+    return open(conf, segmentDir, schema, columns, true);
+  }
+
+  /**
+   * Opens the data file of the segment in {@code segmentDir}, reading the system columns (commit sequence number,
+   * WAL offset) only when asked: a reader whose visibility was computed elsewhere does not need them, and only
+   * {@link #batches} works without them.
+   *
+   * @param columns the fields to read (null = all); the primary key is always read
+   * @throws CorruptFileException when the stats, the length or the row count do not agree
+   */
+  public static SegmentRowGroups open(Configuration conf, Path segmentDir, CollectionSchema schema,
+      @Nullable Set<String> columns, boolean systemColumns) {
     SegmentStats stats = SegmentReader.readStats(conf, segmentDir, schema);
     Path data = new Path(segmentDir, SegmentFiles.DATA_FILE);
     String file = data.toString();
@@ -103,11 +115,13 @@ public final class SegmentRowGroups implements AutoCloseable {
       if (readMeta) {
         projected.add(SegmentReader.column(fileSchema, AvroSchemas.META_COLUMN, file));
       }
-      projected.add(SegmentReader.column(fileSchema, AvroSchemas.SEQ_COLUMN, file));
-      projected.add(SegmentReader.column(fileSchema, AvroSchemas.OFFSET_COLUMN, file));
+      if (systemColumns) {
+        projected.add(SegmentReader.column(fileSchema, AvroSchemas.SEQ_COLUMN, file));
+        projected.add(SegmentReader.column(fileSchema, AvroSchemas.OFFSET_COLUMN, file));
+      }
       MessageType requested = new MessageType(fileSchema.getName(), projected);
       reader.setRequestedSchema(requested);
-      return new SegmentRowGroups(schema, stats, file, reader, fields, readMeta, requested);
+      return new SegmentRowGroups(schema, stats, file, reader, fields, readMeta, requested, systemColumns);
     } catch (IOException | ParquetRuntimeException | IllegalStateException | IllegalArgumentException e) {
       closeQuietly(reader);
       throw new CorruptFileException(file, e.toString(), e);
@@ -145,21 +159,23 @@ public final class SegmentRowGroups implements AutoCloseable {
       throw new IllegalArgumentException("Cannot read row groups " + first + " (+" + count + ") of " + file
           + ": it has " + rowGroupCount());
     }
-    return SegmentReader.read(this, allocator, first, count, null);
+    return SegmentReader.read(this, allocator, first, count);
   }
 
   /**
-   * Reads row group {@code g} into float buffers reused from the previous {@code readReusing} call (a large
-   * segment's vectors are humongous arrays: reusing them spares the collector). The previous result's vector
-   * buffers are overwritten, so it must no longer be in use; a reused buffer may be longer than
-   * {@code rows * dim}.
+   * Streams row groups {@code [first, first + count)} in batches of at most {@code batchRows} rows, reusing one set of
+   * Arrow vectors and float buffers for every batch (see {@link RowGroupBatches}); close the result.
    */
-  public SegmentData readReusing(BufferAllocator allocator, int g) {
-    if (g < 0 || g >= rowGroupCount()) {
-      throw new IllegalArgumentException("Cannot read row group " + g + " of " + file + ": it has "
-          + rowGroupCount());
+  public RowGroupBatches batches(BufferAllocator allocator, int first, int count, int batchRows) {
+    if (first < 0 || count < 0 || first + count > rowGroupCount()) {
+      throw new IllegalArgumentException("Cannot read row groups " + first + " (+" + count + ") of " + file
+          + ": it has " + rowGroupCount());
     }
-    return SegmentReader.read(this, allocator, g, 1, reusable);
+    if (batchRows < 1) {
+      throw new IllegalArgumentException("Cannot read " + file + " in batches of " + batchRows
+          + " rows: the batch size must be positive");
+    }
+    return new RowGroupBatches(this, allocator, first, count, batchRows);
   }
 
   @Override

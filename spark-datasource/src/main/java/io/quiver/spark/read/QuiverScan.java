@@ -108,7 +108,7 @@ public final class QuiverScan implements Scan, Batch {
     Catalog catalog = Warehouses.catalog(options.warehouse(), conf);
     CollectionSchema schema = manifest.schema();
     ReadContext ctx = new ReadContext(options.warehouse(), manifest.collection(), conf, schema, filter,
-        List.of(required.fieldNames()));
+        List.of(required.fieldNames()), options.batchRows());
     List<InputPartition> out = new ArrayList<>();
     SnapshotVisibility vis;
     TailPartition tailPartition = null;

@@ -19,17 +19,20 @@ final class ReadContext implements Serializable {
   final String schemaJson;
   @Nullable final Filter filter;
   final List<String> columns;
+  /** Rows per columnar batch of a segment read. */
+  final int batchRows;
   private transient CollectionSchema schema;
   private transient BoundFilter bound;
 
   ReadContext(String warehouse, String collection, HadoopConf conf, CollectionSchema schema, @Nullable Filter filter,
-      List<String> columns) {
+      List<String> columns, int batchRows) {
     this.warehouse = warehouse;
     this.collection = collection;
     this.conf = conf;
     this.schemaJson = Warehouses.schemaJson(schema);
     this.filter = filter;
     this.columns = List.copyOf(columns);
+    this.batchRows = batchRows;
     this.schema = schema;
   }
 

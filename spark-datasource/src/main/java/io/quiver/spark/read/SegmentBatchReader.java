@@ -4,13 +4,14 @@ import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.filter.BoundFilter;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.FieldSchema;
-import io.quiver.engine.segment.SegmentData;
+import io.quiver.engine.segment.RowGroupBatches;
 import io.quiver.engine.segment.SegmentFiles;
 import io.quiver.engine.segment.SegmentRowGroups;
 import io.quiver.spark.Warehouses;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ValueVector;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
@@ -18,19 +19,18 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Streams a partition's row groups, one columnar batch per row group, so a task holds one row group in memory, not
- * the whole segment: the engine's column reader fills Arrow vectors and float buffers, which are handed to Spark
- * without copying ({@link ArrowColumnVector}, {@link FloatVectorColumn}); hidden rows and rows the pushed filter
- * rejects (a bitmap computed column at a time) are dropped through a row selection. A segment without hidden rows
- * and without a filter skips the bitmap work entirely.
+ * Streams a partition's row groups in batches of {@code batch_rows} rows (4,096 unless set, as Spark's vectorized
+ * Parquet reader does), so a task holds one row group's compressed pages and one batch of decoded values: the engine's
+ * {@link RowGroupBatches} fills reused Arrow vectors and float buffers, which are handed to Spark without copying
+ * ({@link ArrowColumnVector}, {@link FloatVectorColumn}); hidden rows and rows the pushed filter rejects (a bitmap
+ * computed column at a time) are dropped through a row selection. A batch without hidden rows and without a filter
+ * skips the bitmap work entirely.
  */
 final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
   private final SegmentPartition partition;
   private BufferAllocator allocator;
   private SegmentRowGroups groups;
-  private SegmentData data;
-  private int next;
-  private int end;
+  private RowGroupBatches batches;
   private ColumnarBatch batch;
 
   SegmentBatchReader(SegmentPartition partition) {
@@ -47,9 +47,10 @@ final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
     Catalog catalog = Warehouses.catalog(ctx.warehouse, ctx.conf);
     allocator = Warehouses.allocator("segment-" + partition.segment.id());
     groups = SegmentRowGroups.open(catalog.conf(), SegmentFiles.segmentDir(catalog.collectionDir(ctx.collection),
-        partition.segment.id()), ctx.schema(), read);
-    next = partition.rowGroups < 0 ? 0 : partition.firstRowGroup;
-    end = partition.rowGroups < 0 ? groups.rowGroupCount() : partition.firstRowGroup + partition.rowGroups;
+        partition.segment.id()), ctx.schema(), read, false);
+    int first = partition.rowGroups < 0 ? 0 : partition.firstRowGroup;
+    int count = partition.rowGroups < 0 ? groups.rowGroupCount() : partition.rowGroups;
+    batches = groups.batches(allocator, first, count, ctx.batchRows);
   }
 
   @Override
@@ -57,40 +58,34 @@ final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
     if (groups == null) {
       open();
     }
-    while (next < end) {
-      releaseBatch();
-      int g = next++;
-      // Spark has consumed the previous batch before asking for the next: its float buffers can be reused.
-      data = groups.readReusing(allocator, g);
-      if (batch(g)) {
+    batch = null;
+    // Spark has consumed the previous batch before asking for the next: its buffers can be reused.
+    while (batches.next()) {
+      if (batch()) {
         return true;
       }
     }
-    releaseBatch();
     return false;
   }
 
-  /** Builds the batch of row group {@code g} from {@link #data}; false when no row of it is selected. */
-  private boolean batch(int g) {
+  /** Builds {@link #batch} from the current batch of {@link #batches}; false when none of its rows is selected. */
+  private boolean batch() {
     ReadContext ctx = partition.context;
     CollectionSchema schema = ctx.schema();
     BoundFilter filter = ctx.bound();
-    int n = data.rowCount();
+    int n = batches.rowCount();
     RoaringBitmap keep = null;
-    if (!partition.hidden.isEmpty()) {
-      long offset = groups.firstRow(g) - partition.firstRow;
-      RoaringBitmap hidden = partition.hidden;
-      if (offset != 0 || hidden.last() >= n) {
-        hidden = RoaringBitmap.addOffset(RoaringBitmap.and(hidden, RoaringBitmap.bitmapOfRange(offset, offset + n)),
-            -offset);
-      }
-      if (!hidden.isEmpty()) {
+    RoaringBitmap hidden = partition.hidden;
+    if (!hidden.isEmpty()) {
+      long offset = batches.firstRow() - partition.firstRow;
+      if (hidden.intersects(offset, offset + n)) {
         keep = RoaringBitmap.bitmapOfRange(0, n);
-        keep.andNot(hidden);
+        keep.andNot(RoaringBitmap.addOffset(RoaringBitmap.and(hidden, RoaringBitmap.bitmapOfRange(offset,
+            offset + n)), -offset));
       }
     }
     if (filter != null) {
-      RoaringBitmap match = filter.evaluate(data);
+      RoaringBitmap match = filter.evaluate(batches);
       keep = keep == null ? match : RoaringBitmap.and(keep, match);
     }
     int[] rows = keep == null || keep.getCardinality() == n ? null : keep.toArray();
@@ -102,12 +97,22 @@ final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
       String name = ctx.columns.get(i);
       FieldSchema f = schema.field(name);
       ColumnVector c = f != null && f.type().isVector()
-          ? new FloatVectorColumn(data.vectors(name), f.dim(), n)
-          : new ArrowColumnVector(data.column(name));
+          ? new FloatVectorColumn(batches.vectors(name), f.dim(), n)
+          : new BorrowedArrowColumn(batches.column(name));
       cols[i] = rows == null ? c : new SelectedColumn(c, rows);
     }
     batch = new ColumnarBatch(cols, rows == null ? n : rows.length);
     return true;
+  }
+
+  /** A batch's view of a vector {@link RowGroupBatches} owns and reuses: closing the batch must not free it. */
+  private static final class BorrowedArrowColumn extends ArrowColumnVector {
+    BorrowedArrowColumn(ValueVector vector) {
+      super(vector);
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Override
@@ -115,22 +120,11 @@ final class SegmentBatchReader implements PartitionReader<ColumnarBatch> {
     return batch;
   }
 
-  private void releaseBatch() {
-    batch = null;
-    if (data != null) {
-      data.close();
-      data = null;
-    }
-  }
-
   @Override
   public void close() {
-    releaseBatch();
-    if (groups != null) {
-      groups.close();
-    }
-    if (allocator != null) {
-      allocator.close();
+    batch = null;
+    try (BufferAllocator a = allocator; SegmentRowGroups g = groups; RowGroupBatches b = batches) {
+      // closed in reverse order: the batches' vectors, the file, then the allocator
     }
   }
 }

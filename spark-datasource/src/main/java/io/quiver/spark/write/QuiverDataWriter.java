@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import javax.annotation.Nullable;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
@@ -44,7 +45,7 @@ final class QuiverDataWriter implements DataWriter<InternalRow> {
   private final List<SegmentWriter> all = new ArrayList<>();
   private final List<SegmentEntry> finished = new ArrayList<>();
   private final Map<Object, Long> seen;
-  @Nullable private final AutoIds autoIds;
+  @Nullable private final LongSupplier autoIds;
   private long row;
 
   QuiverDataWriter(WriteSpec spec, int partitionId, long taskId) {
@@ -57,8 +58,7 @@ final class QuiverDataWriter implements DataWriter<InternalRow> {
     this.schema = spec.schema();
     this.catalog = Warehouses.catalog(spec.warehouse, spec.conf);
     this.seen = spec.onDuplicate == QuiverOptions.OnDuplicate.ERROR ? new HashMap<>() : null;
-    this.autoIds = schema.primaryKey().isAutoId()
-        ? new AutoIds((spec.autoIdNodeBase + partitionId) & AutoIds.MAX_NODE) : null;
+    this.autoIds = schema.primaryKey().isAutoId() ? spec.taskKeys.forTask(partitionId) : null;
   }
 
   @Override
@@ -67,7 +67,7 @@ final class QuiverDataWriter implements DataWriter<InternalRow> {
       throw new IllegalStateException("Task " + partitionId + " has more than 2^32 rows; repartition the DataFrame");
     }
     String where = "task partition " + partitionId + ", row " + row;
-    Row r = spec.converter.convert(schema, record, where, autoIds == null ? null : autoIds::next);
+    Row r = spec.converter.convert(schema, record, where, autoIds);
     Object pk = r.get(schema.primaryKeyPosition());
     if (seen != null) {
       Long prev = seen.putIfAbsent(pk, row);

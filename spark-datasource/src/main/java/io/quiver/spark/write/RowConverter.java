@@ -20,7 +20,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Turns Spark rows into validated Quiver rows: each value is checked by the engine ({@link Values#normalize}: vector
  * dimension, NaN/infinite elements, VARCHAR length, ranges), missing fields take their default or must be nullable.
- * A refusal names the column, the row's primary key (when known) and the reason.
+ * A refusal names the column, the row's primary key (when known) and the reason. An auto-id primary key column
+ * may be present but must be NULL: its key is generated.
  */
 final class RowConverter implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -69,6 +70,11 @@ final class RowConverter implements Serializable {
         continue;
       }
       FieldSchema f = fields.get(target[i]);
+      if (f.isAutoId()) {
+        throw refused(schema, null, where, "Invalid value for field '" + f.name() + "': " + value(in, i)
+            + "; the primary key is auto id and Quiver generates it, so only NULL (or leaving the column out) is "
+            + "accepted");
+      }
       try {
         values[target[i]] = Values.normalize(f, value(in, i));
       } catch (ValidationException e) {

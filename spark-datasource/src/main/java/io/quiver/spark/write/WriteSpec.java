@@ -4,7 +4,11 @@ import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.spark.HadoopConf;
 import io.quiver.spark.QuiverOptions;
 import io.quiver.spark.Warehouses;
+import io.quiver.wal.AutoIds;
 import java.io.Serializable;
+import java.security.SecureRandom;
+import java.util.function.LongSupplier;
+import javax.annotation.Nullable;
 import org.apache.spark.sql.types.StructType;
 
 /** Everything a write task needs, shipped once per job. */
@@ -21,8 +25,11 @@ final class WriteSpec implements Serializable {
   final QuiverOptions.OnDuplicate onDuplicate;
   final long segmentRows;
   final RowConverter converter;
-  /** First AutoIds node id of this job's tasks (random per job): task {@code p} uses {@code (base + p) mod 4096}. */
-  final int autoIdNodeBase;
+  /**
+   * Generates the keys of an auto-id collection, one generator per task: {@link AutoIds} with node id
+   * {@code (base + p) mod 4096} for task {@code p}, the base random per job.
+   */
+  final TaskKeys taskKeys;
   private transient CollectionSchema schema;
 
   WriteSpec(String warehouse, String collection, HadoopConf conf, CollectionSchema schema, int shards,
@@ -37,9 +44,26 @@ final class WriteSpec implements Serializable {
     this.onDuplicate = onDuplicate;
     this.segmentRows = segmentRows;
     this.converter = new RowConverter(input, schema);
-    this.autoIdNodeBase = new java.security.SecureRandom().nextInt(io.quiver.wal.AutoIds.MAX_NODE + 1);
+    TaskKeys hook = keysForTests;
+    this.taskKeys = hook != null ? hook : nodeIds(new SecureRandom().nextInt(AutoIds.MAX_NODE + 1));
     this.schema = schema;
   }
+
+  /** One key generator per write task of an auto-id collection; shipped to the executors with the spec. */
+  interface TaskKeys extends Serializable {
+    LongSupplier forTask(int partitionId);
+  }
+
+  /** The production generators: task {@code p} uses {@link AutoIds} node id {@code (base + p) mod 4096}. */
+  static TaskKeys nodeIds(int base) {
+    return p -> new AutoIds((base + p) & AutoIds.MAX_NODE)::next;
+  }
+
+  /**
+   * Test seam, not reachable from write options: when set, writes built afterwards take their keys from it (e.g. a
+   * fixed sequence, to make a collision with live rows happen on purpose). Package-private; tests reset it.
+   */
+  @Nullable static volatile TaskKeys keysForTests;
 
   synchronized CollectionSchema schema() {
     if (schema == null) {
