@@ -14,7 +14,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /**
  * {@code spark.read.format("quiver")} / {@code df.write.format("quiver")}: options in {@link QuiverOptions}. A write
  * to a collection that does not exist creates it from the DataFrame's schema and the options
- * {@code primary_key}, {@code <vector>.dim}, {@code <vector>.metric}, {@code shards}, {@code <vector>.index}.
+ * {@code primary_key}, {@code auto_id}, {@code <vector>.dim}, {@code <vector>.metric}, {@code shards},
+ * {@code <vector>.index}.
  */
 public final class QuiverDataSource implements TableProvider, DataSourceRegister {
   @Override

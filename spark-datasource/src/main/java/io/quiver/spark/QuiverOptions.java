@@ -56,7 +56,7 @@ public final class QuiverOptions implements Serializable {
   private static final int MAX_BATCH_ROWS = 1 << 20;
   private static final Set<String> KNOWN = Set.of(WAREHOUSE, COLLECTION, VERSION, TAG, AS_OF_TIMESTAMP, SNAPSHOT_ID,
       VERSION_AS_OF, TIMESTAMP_AS_OF, INCLUDE_UNSEALED, WRITE_MODE, ON_DUPLICATE, PARTITION, SEGMENT_ROWS,
-      BATCH_ROWS, PRIMARY_KEY, SHARDS, DYNAMIC_FIELD);
+      BATCH_ROWS, PRIMARY_KEY, AUTO_ID, SHARDS, DYNAMIC_FIELD);
   /** Per-field settings: {@code <field>.dim}, {@code <field>.metric}, {@code <field>.index[.<param>]}, ... */
   private static final Pattern FIELD_OPTION =
       Pattern.compile("[a-z_][a-z0-9_]*\\.(dim|metric|index|index\\.[a-z0-9_]+|max_length|nullable)");

@@ -79,5 +79,21 @@ class AutoIdWriteIT {
         .cast("bigint")).write().format("quiver").options(o).mode("append").save();
     assertThat(spark.read().format("quiver").options(o).load().select("id").distinct().count())
         .as("distinct keys after the NULL-key write").isEqualTo(610);
+
+    // Created on write: a NULL key column plus options primary_key and auto_id=true.
+    Map<String, String> created = new HashMap<>(o);
+    created.put("collection", "auto_created");
+    created.put("primary_key", "id");
+    created.put("emb.dim", Integer.toString(TestRows.DIM));
+    Dataset<Row> nullKeys = TestRows.df(spark, TestRows.rows(0, 20, 5))
+        .withColumn("id", org.apache.spark.sql.functions.lit(null).cast("bigint"));
+    created.put("auto_id", "yes");
+    assertThatThrownBy(() -> nullKeys.write().format("quiver").options(created).mode("append").save())
+        .hasStackTraceContaining("property 'auto_id' is 'yes', expected true or false");
+    created.put("auto_id", "true");
+    nullKeys.write().format("quiver").options(created).mode("append").save();
+    assertThat(catalog.current("auto_created").schema().primaryKey().isAutoId()).isTrue();
+    assertThat(spark.read().format("quiver").options(created).load().select("id").distinct().count())
+        .as("generated keys of the created collection").isEqualTo(20);
   }
 }
