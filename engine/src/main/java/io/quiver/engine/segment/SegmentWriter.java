@@ -78,8 +78,12 @@ public final class SegmentWriter implements Closeable {
         .withRowGroupSize(wconf.getLong(ParquetOutputFormat.BLOCK_SIZE, ParquetWriter.DEFAULT_BLOCK_SIZE))
         .withPageWriteChecksumEnabled(true);
     for (FieldSchema f : schema.vectorFields()) {
-      // Float vectors never repeat: a dictionary only costs time.
-      b.withDictionaryEncoding(f.name() + ".list.element", false);
+      String element = f.name() + ".list.element";
+      // Float vectors never repeat: a dictionary only costs time. Min/max and level histograms of vector elements
+      // serve no reader (filters never prune on them) and cost two comparisons and two counters per element.
+      b.withDictionaryEncoding(element, false)
+          .withStatisticsEnabled(element, false)
+          .withSizeStatisticsEnabled(element, false);
     }
     this.writer = b.build();
   }
