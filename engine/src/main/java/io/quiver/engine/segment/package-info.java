@@ -25,7 +25,7 @@
  * dynamic field's JSON, when the schema has one), then {@code __seq} (INT64: the sequence number of the commit that
  * first added the row, 0 = the commit that added this segment) and {@code __offset} (INT64: the row's WAL offset,
  * or its position in a batch write). The Avro schema in the footer carries every Quiver field attribute, so a data
- * file describes itself ({@code parquet.avro.schema}). {@code RowWriteSupport} writes rows straight into that
+ * file describes itself ({@code parquet.avro.schema}). {@code SegmentFileWriter} writes rows straight into that
  * layout (no Avro records, no boxed vector elements); any parquet-avro reader reads the files. SNAPPY compression;
  * Parquet page CRCs written and verified on read.
  *
