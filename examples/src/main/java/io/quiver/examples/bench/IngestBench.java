@@ -77,6 +77,14 @@ public final class IngestBench implements Callable<Integer> {
   @Option(names = "--seal-rows", defaultValue = "100000", description = "Seal after N records (default ${DEFAULT-VALUE}).")
   long sealRows;
 
+  @Option(names = "--seal-age", defaultValue = "10000",
+      description = "Seal after a growing segment is this many ms old (default ${DEFAULT-VALUE}, the job's default).")
+  long sealAgeMillis;
+
+  @Option(names = "--state-backend", defaultValue = "hashmap",
+      description = "Flink state backend: hashmap or rocksdb (incremental checkpoints) (default ${DEFAULT-VALUE}).")
+  String stateBackend;
+
   @Option(names = "--checkpoint-interval", defaultValue = "1000",
       description = "Checkpoint interval in ms (default ${DEFAULT-VALUE}).")
   long checkpointMillis;
@@ -109,11 +117,15 @@ public final class IngestBench implements Callable<Integer> {
         Progress.say("  %,.0f rows/s (%.1f us of process CPU per row)", rawBefore, rawCpuPerRow);
 
         IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(),
-            kafka.bootstrapServers()).sealRows(sealRows).sealAge(Duration.ofSeconds(2)).build();
-        Progress.say("Ingestion job (parallelism %d, seal at %,d records, checkpoints every %d ms) ...",
-            parallelism, sealRows, checkpointMillis);
+            kafka.bootstrapServers()).sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
+        Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
+            + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
         Configuration flink = new Configuration();
         flink.setString("taskmanager.memory.managed.size", "128m");
+        flink.setString("state.backend.type", stateBackend);
+        if ("rocksdb".equals(stateBackend)) {
+          flink.setString("execution.checkpointing.incremental", "true");
+        }
         long start = System.nanoTime();
         JobClient job = IngestionJob.start(options, parallelism, Duration.ofMillis(checkpointMillis), flink);
         boolean cancelled = false;
@@ -162,6 +174,10 @@ public final class IngestBench implements Callable<Integer> {
           result.put("dim", dim);
           result.put("shards", shards);
           result.put("parallelism", parallelism);
+          result.put("seal_rows", sealRows);
+          result.put("seal_age_ms", sealAgeMillis);
+          result.put("checkpoint_ms", checkpointMillis);
+          result.put("state_backend", stateBackend);
           result.put("segments", m.segments().size());
           result.put("rows_per_s", Math.round(jobRate));
           result.put("raw_rows_per_s", Math.round(rawRate));
