@@ -101,6 +101,8 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   private transient Map<Integer, Map<Object, Sealer.Decoded>> decoded;
   /** By Flink key: how far behind the log (ms, processing time − Kafka timestamp) its last record was consumed. */
   private transient Map<Integer, Long> lag;
+  /** By Flink key: processing time at which its last record was consumed. */
+  private transient Map<Integer, Long> lastAt;
   /** By Flink key: processing time at which the open range got its first record in this run. */
   private transient Map<Integer, Long> openedAt;
   /** Conversions from older schema versions (null value: why that version cannot be converted). */
@@ -135,6 +137,7 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     seals = getRuntimeContext().getMetricGroup().counter("quiverSeals");
     decoded = new HashMap<>();
     lag = new HashMap<>();
+    lastAt = new HashMap<>();
     openedAt = new HashMap<>();
     upgrades = new HashMap<>();
     previous = new HashMap<>();
@@ -181,6 +184,7 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
       ctx.timerService().registerProcessingTimeTimer(p.timer);
     }
     lag.put(ctx.getCurrentKey(), now - e.timestamp);
+    lastAt.put(ctx.getCurrentKey(), now);
     p.lastConsumed = e.offset;
     p.records++;
     p.bytes += e.value == null ? 0 : e.value.length;
@@ -219,16 +223,18 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   }
 
   /**
-   * Whether the age seal of an open range should wait: the shard's last record was already more than a seal age old
-   * (by its Kafka timestamp) when it was consumed, so the shard is draining a backlog and sealing now would make a
-   * small segment without making fresh rows visible; the range seals when full, when the shard catches up (a later
-   * timer), or at {@link #BACKLOG_AGE_FACTOR} seal ages at the latest, which also bounds the effect of a producer
+   * Whether the age seal of an open range should wait: records are still arriving (the last one less than a second
+   * ago) and the last one was already more than a seal age old (by its Kafka timestamp) when it was consumed, so the
+   * shard is draining a backlog and sealing now would make a small segment without making fresh rows visible; the
+   * range seals when full, when the shard has caught up or gone quiet (a later timer), or at {@link #BACKLOG_AGE_FACTOR} seal ages at the latest, which also bounds the effect of a producer
    * clock behind this one. After a restore the lag is unknown and the range seals as usual.
    */
   private boolean drainingBacklog(long now, int key) {
     Long behind = lag.get(key);
     Long opened = openedAt.get(key);
+    Long last = lastAt.get(key);
     return behind != null && opened != null && behind > options.sealAgeMillis()
+        && now - last < Math.min(1_000, options.sealAgeMillis())
         && now - opened < BACKLOG_AGE_FACTOR * options.sealAgeMillis();
   }
 
