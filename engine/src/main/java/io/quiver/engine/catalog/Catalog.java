@@ -94,12 +94,13 @@ public final class Catalog {
   }
 
   /**
-   * A copy of {@code conf} in which {@code file:} paths use the raw local file system (or the class named by
+   * A copy of {@code conf} in which {@code file:} paths use the raw local file system ({@link NioLocalFileSystem}: no
+   * {@code chmod} processes; or the class named by
    * {@code quiver.local.fs.impl}, which tests use to inject faults). Only for local warehouses.
    */
   public static Configuration localAsRaw(Configuration conf) {
     Configuration c = new Configuration(conf);
-    c.setClass("fs.file.impl", c.getClass("quiver.local.fs.impl", RawLocalFileSystem.class), FileSystem.class);
+    c.setClass("fs.file.impl", c.getClass("quiver.local.fs.impl", NioLocalFileSystem.class), FileSystem.class);
     c.setBoolean("fs.file.impl.disable.cache", true);
     return c;
   }

@@ -17,17 +17,16 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.avro.AvroWriteSupport;
-import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.apache.parquet.io.OutputFile;
 
 /**
  * Writes one immutable segment: {@value SegmentFiles#DATA_FILE} (every field, vectors included, in parquet-avro's
- * layout of the segment's Avro schema, written by {@link RowWriteSupport} through the Hadoop FileSystem API) and then {@value SegmentFiles#STATS_FILE}.
+ * layout of the segment's Avro schema, written by {@link SegmentFileWriter} through the Hadoop FileSystem API) and then
+ * {@value SegmentFiles#STATS_FILE}.
  *
  * <p>Writing a segment makes nothing visible: only a manifest commit that lists it does. A writer that fails leaves
  * files no manifest reaches, which garbage collection removes; {@link #abort()} removes them at once when it can.
@@ -41,9 +40,8 @@ public final class SegmentWriter implements Closeable {
   private final String partition;
   private final int shard;
   private final Schema avro;
-  private final ParquetWriter<RowWriteSupport.SegmentRow> writer;
+  private final SegmentFileWriter writer;
   private final FieldStats.Collector[] collectors;
-  private final int seqPos;
   private long rows;
   private long firstOffset = -1;
   private long lastOffset = -1;
@@ -58,7 +56,6 @@ public final class SegmentWriter implements Closeable {
     this.partition = partition;
     this.shard = shard;
     this.avro = AvroSchemas.segmentSchema(schema);
-    this.seqPos = avro.getField(AvroSchemas.SEQ_COLUMN).pos();
     List<FieldSchema> fields = schema.fields();
     this.collectors = new FieldStats.Collector[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
@@ -68,20 +65,15 @@ public final class SegmentWriter implements Closeable {
     Configuration wconf = new Configuration(conf);
     // 3-level lists: Spark, Arrow and Parquet tools read vectors as ARRAY<FLOAT>.
     wconf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
-    Schema.Field meta = avro.getField(AvroSchemas.META_COLUMN);
-    RowWriteSupport support = new RowWriteSupport(schema, avro, meta == null ? -1 : meta.pos(), seqPos);
-    Builder b = new Builder(HadoopOutputFile.fromPath(new Path(dir, SegmentFiles.DATA_FILE), wconf), support)
-        .withConf(wconf)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withCompressionCodec(CompressionCodecName.SNAPPY)
-        // Parquet's own key: readers split segments by row group, so the row group size is the unit of a read task.
-        .withRowGroupSize(wconf.getLong(ParquetOutputFormat.BLOCK_SIZE, ParquetWriter.DEFAULT_BLOCK_SIZE))
-        .withPageWriteChecksumEnabled(true);
-    for (FieldSchema f : schema.vectorFields()) {
-      // Float vectors never repeat: a dictionary only costs time.
-      b.withDictionaryEncoding(f.name() + ".list.element", false);
-    }
-    this.writer = b.build();
+    ParquetProperties props = ParquetProperties.builder()
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+        .withDictionaryEncoding(true)
+        .withPageWriteChecksumEnabled(true)
+        .build();
+    // Parquet's own key: readers split segments by row group, so the row group size is the unit of a read task.
+    long rowGroupSize = wconf.getLong(ParquetOutputFormat.BLOCK_SIZE, ParquetWriter.DEFAULT_BLOCK_SIZE);
+    this.writer = new SegmentFileWriter(HadoopOutputFile.fromPath(new Path(dir, SegmentFiles.DATA_FILE), wconf),
+        wconf, schema, avro, props, CompressionCodecName.SNAPPY, rowGroupSize);
   }
 
   /**
@@ -122,7 +114,7 @@ public final class SegmentWriter implements Closeable {
       }
     }
     try {
-      writer.write(new RowWriteSupport.SegmentRow(row, seq, offset));
+      writer.write(row, seq, offset);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write to segment " + segmentId, e);
     }
@@ -140,7 +132,7 @@ public final class SegmentWriter implements Closeable {
     }
     finished = true;
     try {
-      writer.close();
+      writer.finish();
       long dataBytes = fs.getFileStatus(new Path(dir, SegmentFiles.DATA_FILE)).getLen();
       Map<String, FieldStats> fields = new LinkedHashMap<>();
       for (int i = 0; i < collectors.length; i++) {
@@ -163,31 +155,11 @@ public final class SegmentWriter implements Closeable {
       finished = true;
       try {
         writer.close();
-      } catch (IOException | RuntimeException ignored) {
+      } catch (RuntimeException ignored) {
         // the files are deleted below or left to garbage collection
       }
     }
     HadoopFiles.deleteQuietly(fs, dir, true);
-  }
-
-  /** Builds the Parquet writer around {@link RowWriteSupport}. */
-  private static final class Builder extends ParquetWriter.Builder<RowWriteSupport.SegmentRow, Builder> {
-    private final RowWriteSupport support;
-
-    Builder(OutputFile file, RowWriteSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<RowWriteSupport.SegmentRow> getWriteSupport(Configuration conf) {
-      return support;
-    }
   }
 
   /** Aborts unless {@link #finish()} was called. */

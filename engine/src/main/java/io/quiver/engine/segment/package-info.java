@@ -21,11 +21,12 @@
  *
  * Written through the Hadoop FileSystem API (local, S3A, HDFS) in the layout parquet-avro gives the Avro record
  * {@code io.quiver.row.QuiverRow} from {@link io.quiver.engine.schema.AvroSchemas#segmentSchema}: the declared
- * fields in schema order (FLOAT_VECTOR as a 3-level Parquet list of FLOAT, no dictionary), {@code __meta} (the
+ * fields in schema order (FLOAT_VECTOR as a 3-level Parquet list of FLOAT: v1 data pages of about 1 MB, RLE levels,
+ * PLAIN values, no dictionary, no statistics), {@code __meta} (the
  * dynamic field's JSON, when the schema has one), then {@code __seq} (INT64: the sequence number of the commit that
  * first added the row, 0 = the commit that added this segment) and {@code __offset} (INT64: the row's WAL offset,
  * or its position in a batch write). The Avro schema in the footer carries every Quiver field attribute, so a data
- * file describes itself ({@code parquet.avro.schema}). {@code RowWriteSupport} writes rows straight into that
+ * file describes itself ({@code parquet.avro.schema}). {@code SegmentFileWriter} writes rows straight into that
  * layout (no Avro records, no boxed vector elements); any parquet-avro reader reads the files. SNAPPY compression;
  * Parquet page CRCs written and verified on read.
  *

@@ -1,6 +1,5 @@
 package io.quiver.engine.wal;
 
-import io.quiver.engine.schema.AvroSchemas;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.DataType;
 import io.quiver.engine.schema.FieldSchema;
@@ -12,11 +11,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -81,9 +75,7 @@ public final class WalCodec {
       if (record.op() == WalOp.DELETE) {
         writePk(encoder, record.pk());
       } else {
-        GenericRecord r = new GenericData.Record(v.avro);
-        AvroSchemas.toRecord(current, record.row(), r);
-        v.writer.write(r, encoder);
+        v.body.write(record.row(), encoder);
       }
       encoder.flush();
     } catch (IOException e) {
@@ -136,8 +128,7 @@ public final class WalCodec {
         Object pk = v.schema.primaryKey().type() == DataType.INT64 ? (Object) decoder.readLong() : decoder.readString();
         out = WalRecord.delete(sv, partition, pk);
       } else {
-        GenericRecord r = v.reader.read(null, decoder);
-        Row row = check(v.schema, AvroSchemas.fromRecord(v.schema, r));
+        Row row = check(v.schema, v.body.read(decoder));
         Object pk = row.get(v.schema.primaryKeyPosition());
         if (pk == null) {
           throw new WalDecodeException("row has no primary key '" + v.schema.primaryKey().name() + "'");
@@ -178,15 +169,11 @@ public final class WalCodec {
 
   private static final class Versioned {
     final CollectionSchema schema;
-    final Schema avro;
-    final GenericDatumWriter<GenericRecord> writer;
-    final GenericDatumReader<GenericRecord> reader;
+    final RowBody body;
 
     Versioned(CollectionSchema schema) {
       this.schema = schema;
-      this.avro = AvroSchemas.rowSchema(schema);
-      this.writer = new GenericDatumWriter<>(avro);
-      this.reader = new GenericDatumReader<>(avro);
+      this.body = new RowBody(schema);
     }
   }
 }

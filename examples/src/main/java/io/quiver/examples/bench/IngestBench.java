@@ -2,6 +2,7 @@ package io.quiver.examples.bench;
 
 import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.catalog.CollectionOperations;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.MetricType;
@@ -11,6 +12,7 @@ import io.quiver.flink.IngestionOptions;
 import io.quiver.flink.verify.LiveRows;
 import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,11 @@ import picocli.CommandLine.Option;
  *
  * <ol>
  *   <li>Backlog: {@code --rows} inserts are written to the WAL first. The raw consumer reads them all (no decoding);
- *       then the ingestion job starts and drains them. Job rows/s = rows / (job RUNNING → manifest covering the
+ *       then the ingestion job starts and drains them; after the job (and the live phase) the raw consumer reads
+ *       them all again. The baseline {@code raw_rows_per_s} is the mean of both reads, which bracket the job in time
+ *       on a shared machine. {@code cpu_us_per_row} / {@code raw_cpu_us_per_row}: this process's CPU time per row
+ *       over the job's drain / the first raw read (broker included in both) — the cost, which other load skews less
+ *       than rates. Job rows/s = rows / (job RUNNING → manifest covering the
  *       WAL's end offsets); {@code submit_rows_per_s} also counts the MiniCluster's start-up from job submission.
  *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
  *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 50 ms) that
@@ -71,6 +77,14 @@ public final class IngestBench implements Callable<Integer> {
   @Option(names = "--seal-rows", defaultValue = "100000", description = "Seal after N records (default ${DEFAULT-VALUE}).")
   long sealRows;
 
+  @Option(names = "--seal-age", defaultValue = "10000",
+      description = "Seal after a growing segment is this many ms old (default ${DEFAULT-VALUE}, the job's default).")
+  long sealAgeMillis;
+
+  @Option(names = "--state-backend", defaultValue = "hashmap",
+      description = "Flink state backend: hashmap or rocksdb (incremental checkpoints) (default ${DEFAULT-VALUE}).")
+  String stateBackend;
+
   @Option(names = "--checkpoint-interval", defaultValue = "1000",
       description = "Checkpoint interval in ms (default ${DEFAULT-VALUE}).")
   long checkpointMillis;
@@ -97,23 +111,31 @@ public final class IngestBench implements Callable<Integer> {
         Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
 
         Progress.say("Raw Kafka consumer reading the same topic ...");
-        double rawSeconds = rawRead(kafka.bootstrapServers(), collection, rows);
-        double rawRate = rows / rawSeconds;
-        Progress.say("  %,.0f rows/s", rawRate);
+        long rawCpu0 = processCpuNanos();
+        double rawBefore = rows / rawRead(kafka.bootstrapServers(), collection, rows);
+        double rawCpuPerRow = (processCpuNanos() - rawCpu0) / 1e3 / rows;
+        Progress.say("  %,.0f rows/s (%.1f us of process CPU per row)", rawBefore, rawCpuPerRow);
 
         IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(),
-            kafka.bootstrapServers()).sealRows(sealRows).sealAge(Duration.ofSeconds(2)).build();
-        Progress.say("Ingestion job (parallelism %d, seal at %,d records, checkpoints every %d ms) ...",
-            parallelism, sealRows, checkpointMillis);
+            kafka.bootstrapServers()).sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
+        Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
+            + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
         Configuration flink = new Configuration();
         flink.setString("taskmanager.memory.managed.size", "128m");
+        flink.setString("state.backend.type", stateBackend);
+        if ("rocksdb".equals(stateBackend)) {
+          flink.setString("execution.checkpointing.incremental", "true");
+        }
         long start = System.nanoTime();
         JobClient job = IngestionJob.start(options, parallelism, Duration.ofMillis(checkpointMillis), flink);
+        boolean cancelled = false;
         try {
           ManifestPoller poller = new ManifestPoller(catalog, collection);
           long running = awaitRunning(job, Duration.ofMinutes(5));
+          long jobCpu0 = processCpuNanos();
           Map<Integer, Long> ends = endOffsets(kafka.bootstrapServers(), collection, shards);
           long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
+          double jobCpuPerRow = (processCpuNanos() - jobCpu0) / 1e3 / rows;
           double submitSeconds = seconds(caughtUp - start);
           double jobSeconds = seconds(caughtUp - running);
           double jobRate = rows / jobSeconds;
@@ -129,6 +151,14 @@ public final class IngestBench implements Callable<Integer> {
           poller.awaitCovers(liveEnds, Duration.ofMinutes(10));
           Histogram delays = delays(kafka.bootstrapServers(), collection, ends, liveEnds, poller);
           poller.close();
+          job.cancel().get(1, TimeUnit.MINUTES);
+          cancelled = true;
+
+          // The raw read again, after the job: the machine is shared, so the baseline brackets the job in time.
+          Progress.say("Raw Kafka consumer again (the same %,d rows) ...", rows);
+          double rawAfter = rows / rawRead(kafka.bootstrapServers(), collection, rows);
+          Progress.say("  %,.0f rows/s", rawAfter);
+          double rawRate = (rawBefore + rawAfter) / 2;
 
           Manifest m = catalog.current(collection);
           Progress.say("Reading the manifest's live rows back ...");
@@ -144,10 +174,18 @@ public final class IngestBench implements Callable<Integer> {
           result.put("dim", dim);
           result.put("shards", shards);
           result.put("parallelism", parallelism);
+          result.put("seal_rows", sealRows);
+          result.put("seal_age_ms", sealAgeMillis);
+          result.put("checkpoint_ms", checkpointMillis);
+          result.put("state_backend", stateBackend);
           result.put("segments", m.segments().size());
           result.put("rows_per_s", Math.round(jobRate));
           result.put("raw_rows_per_s", Math.round(rawRate));
           result.put("ratio", Math.round(jobRate / rawRate * 1000) / 1000.0);
+          result.put("raw_before_rows_per_s", Math.round(rawBefore));
+          result.put("raw_after_rows_per_s", Math.round(rawAfter));
+          result.put("cpu_us_per_row", Math.round(jobCpuPerRow * 10) / 10.0);
+          result.put("raw_cpu_us_per_row", Math.round(rawCpuPerRow * 10) / 10.0);
           result.put("steady_rows_per_s", Math.round(steady[0] / steady[1]));
           result.put("steady_ratio", Math.round(steady[0] / steady[1] / rawRate * 1000) / 1000.0);
           result.put("job_seconds", Math.round(jobSeconds * 10) / 10.0);
@@ -158,7 +196,9 @@ public final class IngestBench implements Callable<Integer> {
           result.put("lost", lost);
           result.put("duplicated", liveRows.duplicateOps());
         } finally {
-          job.cancel().get(1, TimeUnit.MINUTES);
+          if (!cancelled) {
+            job.cancel().get(1, TimeUnit.MINUTES);
+          }
         }
       }
     } finally {
@@ -277,6 +317,12 @@ public final class IngestBench implements Callable<Integer> {
     return h;
   }
 
+  /** CPU time of this whole process (broker, job, consumers): the cost figure that the shared machine's load does not skew. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private static double seconds(long nanos) {
     return nanos / 1e9;
   }
@@ -307,8 +353,11 @@ public final class IngestBench implements Callable<Integer> {
 
     private void run() {
       long lastVersion = -1;
+      // One CollectionOperations for the whole run: it re-reads the manifest only when the pointer moves, so a poll
+      // costs a pointer read, not a manifest parse (which grew with the segments and took CPU from the job).
+      CollectionOperations ops = catalog.operations(collection);
       while (running) {
-        Manifest m = catalog.current(collection);
+        Manifest m = ops.current();
         if (m.version() != lastVersion) {
           lastVersion = m.version();
           long wall = System.currentTimeMillis();

@@ -70,6 +70,11 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   /** Seals handed to the seal thread and not emitted yet, beyond which the task thread waits (backpressure). */
   static final int MAX_SEALS_IN_FLIGHT = 2;
 
+  /**
+   * While a shard drains a backlog, its age seal waits until the open range is this many seal ages old (or full).
+   */
+  static final int BACKLOG_AGE_FACTOR = 6;
+
   /** Runs an action with another Flink key as the current key (the operator's key context), then restores it. */
   @FunctionalInterface
   interface KeyScope {
@@ -94,6 +99,12 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
   private transient Counter seals;
   /** By Flink key: pk → the decoded record behind the growing entry of the same offset. Not state: a cache. */
   private transient Map<Integer, Map<Object, Sealer.Decoded>> decoded;
+  /** By Flink key: how far behind the log (ms, processing time − Kafka timestamp) its last record was consumed. */
+  private transient Map<Integer, Long> lag;
+  /** By Flink key: processing time at which its last record was consumed. */
+  private transient Map<Integer, Long> lastAt;
+  /** By Flink key: processing time at which the open range got its first record in this run. */
+  private transient Map<Integer, Long> openedAt;
   /** Conversions from older schema versions (null value: why that version cannot be converted). */
   private transient Map<Integer, Object> upgrades;
   private transient Map<Integer, CollectionSchema> previous;
@@ -127,6 +138,9 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     deadLetters = getRuntimeContext().getMetricGroup().counter("quiverDeadLetters");
     seals = getRuntimeContext().getMetricGroup().counter("quiverSeals");
     decoded = new HashMap<>();
+    lag = new HashMap<>();
+    lastAt = new HashMap<>();
+    openedAt = new HashMap<>();
     upgrades = new HashMap<>();
     previous = new HashMap<>();
     m.previousSchemas().forEach(old -> previous.put(old.version(), old));
@@ -165,10 +179,14 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     if (e.offset < p.nextOffset) {
       return; // already sealed (and committed or about to be): a replay from an older position
     }
+    long now = ctx.timerService().currentProcessingTime();
     if (!p.isOpen()) {
-      p.timer = ctx.timerService().currentProcessingTime() + options.sealAgeMillis();
+      p.timer = now + options.sealAgeMillis();
+      openedAt.put(ctx.getCurrentKey(), now);
       ctx.timerService().registerProcessingTimeTimer(p.timer);
     }
+    lag.put(ctx.getCurrentKey(), now - e.timestamp);
+    lastAt.put(ctx.getCurrentKey(), now);
     p.lastConsumed = e.offset;
     p.records++;
     p.bytes += e.value == null ? 0 : e.value.length;
@@ -196,11 +214,30 @@ public final class SegmentBuilder extends KeyedProcessFunction<Integer, WalEnvel
     ShardProgress p = progress.value();
     if (p != null && p.timer == timestamp && p.isOpen()) {
       skipCommitted(p, ctx);
-      if (p.isOpen()) {
+      if (p.isOpen() && drainingBacklog(timestamp, ctx.getCurrentKey())) {
+        p.timer = timestamp + options.sealAgeMillis();
+        ctx.timerService().registerProcessingTimeTimer(p.timer);
+      } else if (p.isOpen()) {
         seal(p, p.shard, ctx, out);
       }
       progress.update(p);
     }
+  }
+
+  /**
+   * Whether the age seal of an open range should wait: records are still arriving (the last one less than a second
+   * ago) and the last one was already more than a seal age old (by its Kafka timestamp) when it was consumed, so the
+   * shard is draining a backlog and sealing now would make a small segment without making fresh rows visible; the
+   * range seals when full, when the shard has caught up or gone quiet (a later timer), or at {@link #BACKLOG_AGE_FACTOR} seal ages at the latest, which also bounds the effect of a producer
+   * clock behind this one. After a restore the lag is unknown and the range seals as usual.
+   */
+  private boolean drainingBacklog(long now, int key) {
+    Long behind = lag.get(key);
+    Long opened = openedAt.get(key);
+    Long last = lastAt.get(key);
+    return behind != null && opened != null && behind > options.sealAgeMillis()
+        && now - last < Math.min(1_000, options.sealAgeMillis())
+        && now - opened < BACKLOG_AGE_FACTOR * options.sealAgeMillis();
   }
 
   /** Decodes a record (converting an older schema version's row), or sends it to the DLQ and returns null. */

@@ -71,9 +71,13 @@ class SegmentBuilderRestoreTest {
   }
 
   private WalEnvelope insert(int shard, long offset, long id) {
+    return insert(shard, offset, id, 0);
+  }
+
+  private WalEnvelope insert(int shard, long offset, long id, long kafkaTimestamp) {
     Row row = Row.of(SCHEMA, Map.of("id", id, "emb", new float[] {id, 1, 2, 3}));
     byte[] value = codec.encode(WalRecord.insert(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, id, row));
-    return new WalEnvelope(shard, offset, 0, Sharding.keyBytes(id), value);
+    return new WalEnvelope(shard, offset, kafkaTimestamp, Sharding.keyBytes(id), value);
   }
 
   private static List<SealedPiece> pieces(KeyedOneInputStreamOperatorTestHarness<?, ?, SealedPiece> h) {
@@ -155,6 +159,41 @@ class SegmentBuilderRestoreTest {
       assertThat(out.get(0).firstOffset).as("starts after what the manifest covers").isEqualTo(4);
       assertThat(out.get(0).lastOffset).isEqualTo(7);
       assertThat(out.get(0).segments).contains("\"row-count\":4");
+    }
+  }
+
+  @Test
+  void theAgeSealWaitsWhileAShardDrainsABacklog_upToSixSealAges_andNotForFreshRecords() throws Exception {
+    IngestionOptions oneSecond = IngestionOptions.builder("c", tmp.toUri().toString(), "127.0.0.1:9").sealRows(1_000)
+        .sealAge(Duration.ofSeconds(1)).build();
+    try (var h = harness(oneSecond)) {
+      h.open();
+      h.setProcessingTime(100_000);
+      for (long o = 0; o < 5; o++) { // written 100 s ago: a backlog
+        h.processElement(new StreamRecord<>(insert(0, o, 300 + o, 0)));
+      }
+      long offset = 5;
+      for (long t = 101_000; t < 106_000; t += 1_000) {
+        h.setProcessingTime(t - 500);
+        h.processElement(new StreamRecord<>(insert(0, offset, 300 + offset, 0))); // still draining
+        offset++;
+        h.setProcessingTime(t);
+        assertThat(h.numProcessingTimeTimers()).as("at %s ms the age seal is postponed, not done", t).isEqualTo(1);
+      }
+      h.setProcessingTime(106_000);
+      assertThat(h.numProcessingTimeTimers()).as("six seal ages after the range opened it seals").isZero();
+      h.processElement(new StreamRecord<>(insert(0, 10, 310, 105_900))); // a fresh record: caught up
+      h.setProcessingTime(107_000);
+      assertThat(h.numProcessingTimeTimers()).as("a fresh range seals at one seal age").isZero();
+      h.processElement(new StreamRecord<>(insert(0, 11, 311, 0))); // old, but then nothing more arrives
+      h.setProcessingTime(108_500);
+      assertThat(h.numProcessingTimeTimers()).as("a backlog drained (no record for a second) seals").isZero();
+      finish(h);
+      List<SealedPiece> out = pieces(h);
+      assertThat(out).hasSize(3);
+      assertThat(out.get(0).lastOffset).isEqualTo(9);
+      assertThat(out.get(1).firstOffset).isEqualTo(10);
+      assertThat(out.get(2).firstOffset).isEqualTo(11);
     }
   }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Segment files written without Avro records keep parquet-avro's layout: any parquet-avro reader reads them. */
-class RowWriteSupportTest {
+class SegmentFileWriterTest {
   @TempDir Path tmp;
   private final Configuration conf = Catalog.localAsRaw(new Configuration());
   private final CollectionSchema schema = TestData.docs(8);
@@ -48,7 +48,7 @@ class RowWriteSupportTest {
       assertThat(meta.getSchema()).as("Parquet schema = parquet-avro's conversion of the segment's Avro schema")
           .isEqualTo(new AvroSchemaConverter(threeLevel).convert(AvroSchemas.segmentSchema(schema)));
       assertThat(meta.getKeyValueMetaData()).as("footer carries the Avro schema")
-          .containsEntry(RowWriteSupport.AVRO_SCHEMA_KEY, AvroSchemas.segmentSchema(schema).toString());
+          .containsEntry(SegmentFileWriter.AVRO_SCHEMA_KEY, AvroSchemas.segmentSchema(schema).toString());
     }
 
     int seqPos = AvroSchemas.segmentSchema(schema).getField(AvroSchemas.SEQ_COLUMN).pos();
@@ -62,6 +62,65 @@ class RowWriteSupportTest {
         assertThat(rec.get(seqPos + 1)).as("__offset of row %s", i).isEqualTo(40L + i);
       }
       assertThat(r.read()).as("no more records").isNull();
+    }
+  }
+
+  /**
+   * Vector pages written whole ({@link VectorPages}): many pages and row groups (a 256 KB row group size), a 1-d and
+   * a 300-d vector field; Parquet's own reader (parquet-avro) and the engine's bulk reader both read every vector.
+   */
+  @Test
+  void vectorPagesSpanningPagesAndRowGroupsReadBackThroughBothReaders() throws Exception {
+    CollectionSchema s = CollectionSchema.builder().int64PrimaryKey("id", false)
+        .vector("one", 1, io.quiver.engine.schema.MetricType.L2)
+        .vector("wide", 300, io.quiver.engine.schema.MetricType.IP)
+        .varchar("tag", 8, true).build();
+    java.util.Random rnd = new java.util.Random(5);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_500; i++) {
+      float[] wide = new float[300];
+      for (int d = 0; d < wide.length; d++) {
+        wide[d] = (float) rnd.nextGaussian();
+      }
+      java.util.Map<String, Object> m = new java.util.HashMap<>();
+      m.put("id", (long) i);
+      m.put("one", new float[] {i * 0.5f});
+      m.put("wide", wide);
+      m.put("tag", i % 7 == 0 ? null : "t" + (i % 5));
+      rows.add(Row.of(s, m));
+    }
+    Configuration small = new Configuration(conf);
+    small.setLong(org.apache.parquet.hadoop.ParquetOutputFormat.BLOCK_SIZE, 256 << 10);
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.toUri());
+    try (SegmentWriter w = SegmentWriter.create(small, dir, s, "many", "_default", 0)) {
+      for (int i = 0; i < rows.size(); i++) {
+        w.write(rows.get(i), 0, i);
+      }
+      w.finish();
+    }
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(SegmentFiles.segmentDir(dir, "many"),
+        SegmentFiles.DATA_FILE);
+    try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(data, conf))) {
+      assertThat(f.getRowGroups()).as("row groups of a 256 KB row group size").hasSizeGreaterThan(5);
+    }
+    try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(
+        HadoopInputFile.fromPath(data, conf)).withConf(conf).build()) {
+      for (int i = 0; i < rows.size(); i++) {
+        GenericRecord rec = r.read();
+        assertThat(AvroSchemas.fromRecord(s, rec)).as("row %s through parquet-avro", i).isEqualTo(rows.get(i));
+      }
+      assertThat(r.read()).as("no more records").isNull();
+    }
+    try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+        SegmentData d = SegmentReader.read(conf, SegmentFiles.segmentDir(dir, "many"), s, allocator, null)) {
+      assertThat(d.rowCount()).isEqualTo(rows.size());
+      float[] one = d.vectors("one");
+      float[] wide = d.vectors("wide");
+      for (int i = 0; i < rows.size(); i++) {
+        assertThat(one[i]).as("1-d vector of row %s", i).isEqualTo(i * 0.5f);
+        assertThat(java.util.Arrays.copyOfRange(wide, i * 300, (i + 1) * 300)).as("300-d vector of row %s", i)
+            .isEqualTo((float[]) rows.get(i).get(2));
+      }
     }
   }
 }

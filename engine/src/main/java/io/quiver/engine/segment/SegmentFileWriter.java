@@ -1,0 +1,224 @@
+package io.quiver.engine.segment;
+
+import io.quiver.engine.schema.CollectionSchema;
+import io.quiver.engine.schema.DataType;
+import io.quiver.engine.schema.FieldSchema;
+import io.quiver.engine.schema.Row;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Writes {@code data.parquet} from {@link Row}s in exactly the layout parquet-avro gives the segment's Avro schema
+ * (see {@code package-info}): the Parquet schema is parquet-avro's conversion of that Avro schema (3-level lists) and
+ * the footer carries the Avro schema under {@value #AVRO_SCHEMA_KEY}, so every reader reads the files the same.
+ *
+ * <p>Parquet's own pieces do the file (ParquetFileWriter: row groups, footer, page CRCs), compression and page
+ * buffering (ColumnChunkPageWriteStore) and the scalar and system columns (its column writers through a record
+ * consumer over the schema without vector fields: dictionaries, statistics). Vector columns bypass the column
+ * writers: {@link VectorPages} writes their data pages whole. Row groups close at {@code rowGroupSize} buffered
+ * bytes, as ParquetWriter's do. Not thread-safe.
+ */
+final class SegmentFileWriter implements Closeable {
+  /** The footer key parquet-avro reads its Avro schema from. */
+  static final String AVRO_SCHEMA_KEY = "parquet.avro.schema";
+  /** How many rows go between two checks of the buffered size against the row group size. */
+  private static final int SIZE_CHECK_ROWS = 64;
+
+  private final CollectionSchema schema;
+  private final ParquetFileWriter file;
+  private final ParquetProperties props;
+  private final CodecFactory codecs;
+  private final CompressionCodecFactory.BytesInputCompressor compressor;
+  private final MessageType parquet;
+  private final MessageType scalars;
+  private final Map<String, String> footer;
+  private final long rowGroupSize;
+  /** Per schema field: its index in {@link #scalars}, or -1 for a vector field. */
+  private final int[] scalarIndex;
+  private final String[] names;
+  private final VectorPages[] vectors; // per schema field, null for scalars
+  private final int metaIndex;
+  private final int seqIndex;
+  private ColumnChunkPageWriteStore pages;
+  private ColumnWriteStore columns;
+  private RecordConsumer out;
+  private long rows;
+
+  SegmentFileWriter(OutputFile target, Configuration conf, CollectionSchema schema, Schema avro,
+      ParquetProperties props, CompressionCodecName codec, long rowGroupSize) throws IOException {
+    this.schema = schema;
+    this.props = props;
+    this.rowGroupSize = rowGroupSize;
+    this.parquet = new AvroSchemaConverter(conf).convert(avro);
+    List<Type> scalarFields = new ArrayList<>();
+    List<FieldSchema> fields = schema.fields();
+    this.scalarIndex = new int[fields.size()];
+    this.names = new String[fields.size()];
+    this.vectors = new VectorPages[fields.size()];
+    for (int i = 0; i < fields.size(); i++) {
+      FieldSchema f = fields.get(i);
+      names[i] = f.name();
+      if (f.type() == DataType.FLOAT_VECTOR) {
+        scalarIndex[i] = -1;
+        vectors[i] = new VectorPages(parquet.getColumnDescription(new String[] {f.name(), "list", "element"}),
+            f.dim());
+      } else {
+        scalarIndex[i] = scalarFields.size();
+        scalarFields.add(parquet.getType(f.name()));
+      }
+    }
+    for (int i = fields.size(); i < parquet.getFieldCount(); i++) {
+      scalarFields.add(parquet.getType(i)); // __meta, __seq, __offset
+    }
+    this.scalars = new MessageType(parquet.getName(), scalarFields);
+    Schema.Field meta = avro.getField(io.quiver.engine.schema.AvroSchemas.META_COLUMN);
+    this.metaIndex = meta == null ? -1 : scalars.getFieldIndex(meta.name());
+    this.seqIndex = scalars.getFieldIndex(io.quiver.engine.schema.AvroSchemas.SEQ_COLUMN);
+    this.footer = Map.of(AVRO_SCHEMA_KEY, avro.toString(), ParquetWriter.OBJECT_MODEL_NAME_PROP, "avro");
+    this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
+    this.compressor = codecs.getCompressor(codec);
+    this.file = new ParquetFileWriter(target, parquet, ParquetFileWriter.Mode.OVERWRITE, rowGroupSize,
+        ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
+    file.start();
+    startRowGroup();
+  }
+
+  private void startRowGroup() {
+    pages = new ColumnChunkPageWriteStore(compressor, parquet, props.getAllocator(),
+        props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+    // Page writers are looked up by column path, so the scalar store writes into the full schema's chunks.
+    columns = props.newColumnWriteStore(scalars, pages);
+    out = new ColumnIOFactory(false).getColumnIO(scalars).getRecordWriter(columns);
+  }
+
+  /** Appends one row with its system columns. */
+  void write(Row row, long seq, long offset) throws IOException {
+    out.startMessage();
+    for (int i = 0; i < names.length; i++) {
+      Object v = row.get(i);
+      if (vectors[i] != null) {
+        float[] vec = (float[]) v;
+        if (vec == null || vec.length != schema.fields().get(i).dim()) {
+          throw new IllegalArgumentException("Cannot write vector field '" + names[i] + "': "
+              + (vec == null ? "null" : "dimension " + vec.length) + ", expected " + schema.fields().get(i)
+              .typeString());
+        }
+        vectors[i].add(vec, pages.getPageWriter(vectors[i].descriptor()));
+      } else if (v != null) {
+        int k = scalarIndex[i];
+        out.startField(names[i], k);
+        writeScalar(schema.fields().get(i), v);
+        out.endField(names[i], k);
+      }
+    }
+    if (metaIndex >= 0 && row.meta() != null) {
+      out.startField(scalars.getFieldName(metaIndex), metaIndex);
+      out.addBinary(Binary.fromString(row.meta()));
+      out.endField(scalars.getFieldName(metaIndex), metaIndex);
+    }
+    writeLong(seqIndex, seq);
+    writeLong(seqIndex + 1, offset);
+    out.endMessage();
+    if (++rows % SIZE_CHECK_ROWS == 0 && bufferedBytes() >= rowGroupSize) {
+      flushRowGroup();
+    }
+  }
+
+  private long bufferedBytes() {
+    long n = columns.getBufferedSize();
+    for (VectorPages v : vectors) {
+      if (v != null) {
+        n += v.bufferedBytes() + pages.getPageWriter(v.descriptor()).getMemSize();
+      }
+    }
+    return n;
+  }
+
+  private void writeLong(int pos, long v) {
+    out.startField(scalars.getFieldName(pos), pos);
+    out.addLong(v);
+    out.endField(scalars.getFieldName(pos), pos);
+  }
+
+  private void writeScalar(FieldSchema f, Object v) {
+    switch (f.type()) {
+      case BOOL -> out.addBoolean((Boolean) v);
+      case INT32 -> out.addInteger((Integer) v);
+      case INT64 -> out.addLong((Long) v);
+      case FLOAT -> out.addFloat((Float) v);
+      case DOUBLE -> out.addDouble((Double) v);
+      case VARCHAR, JSON -> out.addBinary(Binary.fromString((String) v));
+      default -> throw new IllegalStateException("Unhandled type " + f.type() + " of field " + f.name());
+    }
+  }
+
+  private void flushRowGroup() throws IOException {
+    if (rows == 0) {
+      return;
+    }
+    file.startBlock(rows);
+    columns.flush();
+    for (VectorPages v : vectors) {
+      if (v != null) {
+        v.flush(pages.getPageWriter(v.descriptor()));
+      }
+    }
+    pages.flushToFileWriter(file);
+    file.endBlock();
+    columns.close();
+    pages.close();
+    rows = 0;
+    startRowGroup();
+  }
+
+  /** Writes the last row group and the footer. */
+  void finish() throws IOException {
+    try {
+      flushRowGroup();
+      file.end(footer);
+    } finally {
+      release();
+    }
+  }
+
+  /** Releases buffers and the output stream without finishing the file (a failed or abandoned write). */
+  @Override
+  public void close() {
+    try {
+      file.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the caller deletes the unfinished file or leaves it to garbage collection
+    } finally {
+      release();
+    }
+  }
+
+  private void release() {
+    try {
+      columns.close();
+      pages.close();
+    } finally {
+      codecs.release();
+    }
+  }
+}
