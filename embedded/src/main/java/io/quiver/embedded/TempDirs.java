@@ -9,13 +9,13 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Temporary directories owned by one embedded server. */
-final class TempDirs {
+/** Temporary directories owned by one embedded server or one benchmark run. */
+public final class TempDirs {
   private static final Logger LOG = LoggerFactory.getLogger(TempDirs.class);
 
   private TempDirs() {}
 
-  static Path create(String prefix) {
+  public static Path create(String prefix) {
     try {
       return Files.createTempDirectory(prefix);
     } catch (IOException e) {
@@ -32,7 +32,7 @@ final class TempDirs {
   }
 
   /** Deletes {@code dir} and everything below it; logs instead of throwing, since it runs in close(). */
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.quiver.examples.bench;
 
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.schema.MetricType;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -148,7 +148,7 @@ public final class AnnBenchCommand implements Callable<Integer> {
         engine.close();
       }
       if (workDir == null) {
-        deleteTree(dir);
+        TempDirs.deleteQuietly(dir);
       }
     }
     printTable(System.out, data, reports);
@@ -227,11 +227,4 @@ public final class AnnBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception ignored) {
-      // best effort: a temp folder
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package io.quiver.examples.bench;
 
 import io.quiver.embedded.EmbeddedKafka;
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.CollectionOperations;
 import io.quiver.engine.catalog.Manifest;
@@ -202,7 +203,7 @@ public final class IngestBench implements Callable<Integer> {
         }
       }
     } finally {
-      deleteQuietly(dir);
+      TempDirs.deleteQuietly(dir);
     }
     System.out.println(Json.write(result));
     return 0;
@@ -327,13 +328,6 @@ public final class IngestBench implements Callable<Integer> {
     return nanos / 1e9;
   }
 
-  private static void deleteQuietly(Path dir) {
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (Exception ignored) {
-      // a temp dir
-    }
-  }
 
   /** Polls the current manifest every 50 ms on its own thread, remembering when each committed offset appeared. */
   private static final class ManifestPoller implements AutoCloseable {

@@ -1,6 +1,7 @@
 package io.quiver.examples.bench;
 
 import io.quiver.embedded.EmbeddedS3;
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.schema.AvroSchemas;
 import io.quiver.engine.schema.CollectionSchema;
@@ -87,7 +88,7 @@ public final class IoBench implements Callable<Integer> {
           try {
             result.put("local", measure("local", dir.toUri().toString(), Map.of(), schema, data));
           } finally {
-            deleteTree(dir);
+            TempDirs.deleteQuietly(dir);
           }
           break;
         }
@@ -247,9 +248,4 @@ public final class IoBench implements Callable<Integer> {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  private static void deleteTree(java.nio.file.Path dir) throws IOException {
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
 }

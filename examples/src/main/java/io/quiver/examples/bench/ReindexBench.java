@@ -12,6 +12,7 @@ import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.CommitMessage;
 import io.quiver.engine.catalog.IndexSpec;
@@ -65,7 +66,15 @@ public final class ReindexBench implements Callable<Integer> {
     }
     Progress.say("Generating %,d x %d-d vectors (gaussian mixture) ...", rows, dim);
     VectorValues vectors = VectorFiles.gaussianMixture(rows, dim, 64, 42);
-    String warehouse = Files.createTempDirectory("quiver-bench-reindex").toUri().toString();
+    Path dir = TempDirs.create("quiver-bench-reindex");
+    try {
+      return run(vectors, dir.toUri().toString());
+    } finally {
+      TempDirs.deleteQuietly(dir);
+    }
+  }
+
+  private int run(VectorValues vectors, String warehouse) throws Exception {
     Catalog catalog = Catalog.open(warehouse, new Configuration());
     CollectionSchema schema = CollectionSchema.builder().int64PrimaryKey("id", false)
         .vector("emb", dim, MetricType.L2).build();

@@ -17,6 +17,7 @@ import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.EmbeddedZooKeeper;
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.index.SearchOptions;
 import io.quiver.engine.search.IndexCache;
@@ -82,7 +83,15 @@ public final class ServeBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("quiver-bench-serve");
+    Path dir = TempDirs.create("quiver-bench-serve");
+    try {
+      return runIn(dir);
+    } finally {
+      TempDirs.deleteQuietly(dir);
+    }
+  }
+
+  private int runIn(Path dir) throws Exception {
     cacheDir = dir.resolve("cache");
     try (var zk = EmbeddedZooKeeper.start(); EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ServerConfig cfg = new ServerConfig("bench0", zk.connectString(), "quiver", kafka.bootstrapServers(),
@@ -147,7 +156,7 @@ public final class ServeBench implements Callable<Integer> {
     double sdkCpu = 0;
     try (RootAllocator alloc = new RootAllocator();
         Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
-            new IndexCache(Files.createTempDirectory("quiver-bench-index")), pool)) {
+            new IndexCache(Files.createDirectories(cacheDir.resolveSibling("index"))), pool)) {
       IntConsumer inProcess = i -> snap.search(SearchRequest.builder("vec", queries.get(i % queries.size()))
           .k(10).options(SearchOptions.width(ef)).build());
       closedLoop(inProcess); // warm-up

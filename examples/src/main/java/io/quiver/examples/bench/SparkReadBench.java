@@ -1,5 +1,6 @@
 package io.quiver.examples.bench;
 
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.catalog.SegmentEntry;
@@ -9,6 +10,7 @@ import io.quiver.engine.schema.MetricType;
 import io.quiver.engine.segment.SegmentFiles;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +54,15 @@ public final class SparkReadBench implements Callable<Integer> {
     if (rows < 1 || dim < 1 || repeat < 1) {
       throw new IllegalArgumentException("--rows, --dim and --repeat must be positive");
     }
-    String warehouse = Files.createTempDirectory("quiver-bench-spark-read").toUri().toString();
+    Path dir = TempDirs.create("quiver-bench-spark-read");
+    try {
+      return run(dir.toUri().toString());
+    } finally {
+      TempDirs.deleteQuietly(dir);
+    }
+  }
+
+  private int run(String warehouse) throws Exception {
     Catalog catalog = Catalog.open(warehouse, new Configuration());
     CollectionSchema schema = CollectionSchema.builder().int64PrimaryKey("id", false)
         .vector("emb", dim, MetricType.L2).varchar("title", 64, true)
