@@ -51,8 +51,7 @@ class FailoverIT {
   @BeforeAll
   static void start() throws Exception {
     cluster = new ServingCluster(5, 2);
-    admin = ZkCluster.connect(cluster.zk.connectString(), cluster.namespace, 10_000, 10_000, cluster.warehouse,
-        cluster.hadoop());
+    admin = cluster.admin();
     MilvusClientV2 c = client(0);
     CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
     schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
@@ -83,11 +82,8 @@ class FailoverIT {
 
   @AfterAll
   static void stop() {
-    if (admin != null) {
-      admin.close();
-    }
     if (cluster != null) {
-      cluster.close();
+      cluster.close(); // and the admin it made
     }
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
-import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
@@ -84,21 +83,14 @@ class MilvusClusterIT {
   @BeforeAll
   static void start() throws Exception {
     cluster = new ServingCluster(3, 2);
-    client = new MilvusClientV2(ConnectConfig.builder().uri(cluster.uri(0)).build());
-    admin = ZkCluster.connect(cluster.zk.connectString(), cluster.namespace, 10_000, 10_000, cluster.warehouse,
-        cluster.hadoop());
+    client = cluster.client(0);
+    admin = cluster.admin();
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (admin != null) {
-      admin.close();
-    }
     if (cluster != null) {
-      cluster.close();
+      cluster.close(); // and the client and admin it made
     }
   }
 

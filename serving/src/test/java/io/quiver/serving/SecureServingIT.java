@@ -19,7 +19,6 @@ import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
-import io.quiver.coordinator.ZkCluster;
 import io.quiver.serving.server.QuiverServer;
 import io.quiver.serving.tools.LocalSealer;
 import java.net.URI;
@@ -224,14 +223,8 @@ class SecureServingIT {
           && sample(b, "quiver_tail_lag_offsets", "node=\"sec0\",shard=\"secure/1\"") == 0;
     });
     // sealing makes the node fetch segments through its cache: misses first, so the ratio leaves 1.0
-    ZkCluster admin = ZkCluster.connect(cluster.zk.connectString(), cluster.namespace, 10_000, 10_000,
-        cluster.warehouse, cluster.hadoop());
-    try {
-      long v = LocalSealer.seal(admin.catalog(), C, cluster.kafka.bootstrapServers()).version();
-      await().atMost(Duration.ofSeconds(30)).until(() -> node.node().minManifestVersion(C) >= v);
-    } finally {
-      admin.close();
-    }
+    long v = LocalSealer.seal(cluster.admin().catalog(), C, cluster.kafka.bootstrapServers()).version();
+    await().atMost(Duration.ofSeconds(30)).until(() -> node.node().minManifestVersion(C) >= v);
     double ratio = sample(scrape(), "quiver_cache_hit_ratio", "node=\"sec0\"");
     assertThat(ratio).as("cache hit ratio after the first segment loads").isGreaterThanOrEqualTo(0).isLessThan(1);
   }

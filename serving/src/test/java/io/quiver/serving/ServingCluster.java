@@ -1,5 +1,8 @@
 package io.quiver.serving;
 
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.quiver.coordinator.ZkCluster;
 import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.EmbeddedS3;
 import io.quiver.embedded.EmbeddedZooKeeper;
@@ -22,6 +25,8 @@ final class ServingCluster implements AutoCloseable {
   final String namespace = "quiver-" + UUID.randomUUID().toString().substring(0, 8);
   final List<QuiverServer> nodes = new ArrayList<>();
   private final Path dir;
+  private final List<MilvusClientV2> clients = new ArrayList<>();
+  private ZkCluster admin;
 
   ServingCluster(int nodes, int replicas) throws Exception {
     this(nodes, replicas, 3);
@@ -59,8 +64,27 @@ final class ServingCluster implements AutoCloseable {
     return s3.hadoopProperties();
   }
 
+  /** A Milvus SDK client of node {@code node}, closed with the cluster. */
+  MilvusClientV2 client(int node) {
+    MilvusClientV2 c = new MilvusClientV2(ConnectConfig.builder().uri(uri(node)).build());
+    clients.add(c);
+    return c;
+  }
+
+  /** The tests' own ZooKeeper view of the cluster (catalog, assignment, load flags), closed with the cluster. */
+  synchronized ZkCluster admin() {
+    if (admin == null) {
+      admin = ZkCluster.connect(zk.connectString(), namespace, 10_000, 10_000, warehouse, hadoop());
+    }
+    return admin;
+  }
+
   @Override
   public void close() {
+    clients.forEach(MilvusClientV2::close);
+    if (admin != null) {
+      admin.close();
+    }
     for (QuiverServer n : nodes) {
       try {
         n.close();
