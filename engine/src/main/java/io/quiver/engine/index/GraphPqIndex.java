@@ -37,7 +37,7 @@ final class GraphPqIndex implements VectorIndex {
       @Nullable PQVectors pq, @Nullable Adjacency adjacency) {
     this.file = file;
     this.metric = metric;
-    this.vsf = Queries.similarity(metric);
+    this.vsf = GraphPqIndexFactory.similarity(metric);
     this.dim = dim;
     this.count = count;
     this.rerankFactor = rerankFactor;

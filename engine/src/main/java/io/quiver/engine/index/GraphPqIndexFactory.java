@@ -24,7 +24,9 @@ import java.util.concurrent.ForkJoinPool;
  * then reranks {@code k * rerank_factor} candidates with full vectors stored inline in the graph's node records and
  * read through the memory map. The caller's {@link VectorValues} need not be resident to search. Sections: {@code
  * graph} (OnDiskGraphIndex with INLINE_VECTORS) and {@code pq} (jvector's PQVectors: codebooks + one code per row).
- * For COSINE the stored vectors and the codebooks are of unit vectors, ranked by dot product.
+ * For COSINE the stored vectors and the codebooks are of unit vectors, ranked by Euclidean distance (for unit vectors
+ * |a - b|^2 = 2 - 2 a.b: the same order as cosine) so the codebooks can be centred: uncentred codebooks of data that
+ * sits in a narrow cone (SIFT, most embeddings) barely tell its vectors apart.
  */
 public final class GraphPqIndexFactory implements VectorIndexFactory {
   public static final String KIND = "GRAPH_PQ";
@@ -84,7 +86,7 @@ public final class GraphPqIndexFactory implements VectorIndexFactory {
     try {
       if (n > 0) {
         var rows = GraphSupport.rows(vectors, metric);
-        VectorSimilarityFunction vsf = Queries.similarity(metric);
+        VectorSimilarityFunction vsf = similarity(metric);
         graphFile = Files.createTempFile("quiver-graph-", ".jv");
         pqFile = Files.createTempFile("quiver-pq-", ".jv");
         ForkJoinPool pool = new ForkJoinPool(GraphSupport.threads(params));
@@ -92,8 +94,8 @@ public final class GraphPqIndexFactory implements VectorIndexFactory {
           int gdim = GraphSupport.graphDimension(metric, dim);
           var ravv = new ListRandomAccessVectorValues(rows, gdim);
           progress.progress("pq", 0, n);
-          // center for Euclidean (L2, augmented IP), not for COSINE's dot product: jvector's advice
-          ProductQuantization pq = ProductQuantization.compute(ravv, m, Math.min(256, n), metric != MetricType.COSINE,
+          // centred: every metric is walked by Euclidean distance here (see similarity)
+          ProductQuantization pq = ProductQuantization.compute(ravv, m, Math.min(256, n), true,
               KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
           var codes = pq.encodeAll(ravv, pool);
           try (var w = new BufferedRandomAccessWriter(pqFile)) {
@@ -118,6 +120,14 @@ public final class GraphPqIndexFactory implements VectorIndexFactory {
         Files.deleteIfExists(pqFile);
       }
     }
+  }
+
+  /**
+   * The function a GRAPH_PQ graph is built and walked with: Euclidean for COSINE too (the vectors are unit length, so
+   * the order is cosine's), because jvector's dot-product PQ must not be centred and uncentred codes rank poorly.
+   */
+  static VectorSimilarityFunction similarity(MetricType metric) {
+    return metric == MetricType.COSINE ? VectorSimilarityFunction.EUCLIDEAN : Queries.similarity(metric);
   }
 
   /** The file's inline vectors are the rows themselves for L2 and IP (IP adds one trailing coordinate). */
