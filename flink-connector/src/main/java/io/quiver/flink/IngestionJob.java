@@ -5,12 +5,9 @@ import io.quiver.engine.catalog.Manifest;
 import io.quiver.flink.ingest.DeadLetter;
 import io.quiver.flink.ingest.DeadLetterSerializer;
 import io.quiver.flink.ingest.ManifestSink;
+import io.quiver.flink.ingest.RouteDeadLetters;
 import io.quiver.flink.ingest.SealedPiece;
-import io.quiver.flink.ingest.SegmentBuilder;
-import io.quiver.flink.ingest.SegmentBuilderOperator;
-import io.quiver.flink.ingest.ShardKeys;
-import io.quiver.flink.ingest.WalEnvelope;
-import io.quiver.flink.ingest.WalEnvelopeDeserializer;
+import io.quiver.flink.ingest.WalIngestSource;
 import io.quiver.wal.WalTopics;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -18,31 +15,26 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * The streaming ingestion job of one collection: Kafka WAL → growing segments in keyed state → sealed segment files
- * → one manifest commit per completed checkpoint (exactly once), poison records to the DLQ topic.
+ * The streaming ingestion job of one collection: Kafka WAL → growing segments in the source readers → sealed
+ * segment files → one manifest commit per completed checkpoint (exactly once), poison records to the DLQ topic.
  *
  * <pre>
- * KafkaSource(quiver.&lt;c&gt;.wal, from the manifest's committed offsets + 1)
- *   → keyBy(shard) → SegmentBuilder (seal on rows / bytes / age on a background thread, files
- *       written before the barrier)
- *       → ManifestSink (parallelism 1; Sink V2 committer commits after the checkpoint completes)
- *       → side output: dead letters → KafkaSink(quiver.&lt;c&gt;.dlq, at least once)
+ * WalIngestSource(quiver.&lt;c&gt;.wal, one split per shard from the manifest's committed offsets + 1;
+ *     the reader builds each shard's growing segment as it reads and seals on rows / bytes / age on a
+ *     background thread; checkpoints hold one offset per shard)
+ *   → RouteDeadLetters → ManifestSink (parallelism 1; Sink V2 committer commits after the checkpoint completes)
+ *                      → side output: dead letters → KafkaSink(quiver.&lt;c&gt;.dlq, at least once)
  * </pre>
  *
  * <p>Run it with {@code flink run} ({@link #main}), or on a local MiniCluster with {@link #start}. Checkpointing
@@ -60,31 +52,18 @@ public final class IngestionJob {
     Map<String, Object> kafka = new HashMap<>(options.kafkaProperties());
     kafka.put("bootstrap.servers", options.bootstrapServers());
     WalTopics.ensureTopics(kafka, options.collection(), m.shards());
-    String wal = WalTopics.walTopic(options.collection());
-    Map<TopicPartition, Long> start = new HashMap<>();
-    m.committedOffsets().forEach((shard, offset) -> start.put(new TopicPartition(wal, shard), offset + 1));
 
     Configuration noKryo = new Configuration();
     noKryo.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(noKryo);
 
-    KafkaSource<WalEnvelope> source = KafkaSource.<WalEnvelope>builder()
-        .setBootstrapServers(options.bootstrapServers())
-        .setTopics(wal)
-        .setGroupId("quiver-ingest-" + options.collection())
-        .setStartingOffsets(OffsetsInitializer.offsets(start, OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new WalEnvelopeDeserializer())
-        .setProperties(asProperties(options.kafkaProperties()))
-        .build();
     SingleOutputStreamOperator<SealedPiece> pieces = env
-        .fromSource(source, WatermarkStrategy.noWatermarks(), "quiver-wal-" + options.collection())
-        .uid("quiver-wal-source")
-        .keyBy(new ShardKeys(m.shards()), Types.INT)
-        .transform("segment-builder", TypeInformation.of(SealedPiece.class),
-            new SegmentBuilderOperator(new SegmentBuilder(options)))
-        .setMaxParallelism(ShardKeys.MAX_PARALLELISM)
-        .uid("quiver-segment-builder")
-        .name("segment-builder");
+        .fromSource(new WalIngestSource(options), WatermarkStrategy.noWatermarks(),
+            "quiver-wal-" + options.collection())
+        .uid("quiver-wal-ingest")
+        .process(new RouteDeadLetters(), TypeInformation.of(SealedPiece.class))
+        .uid("quiver-route-dead-letters")
+        .name("route-dead-letters");
     pieces.sinkTo(new ManifestSink(options))
         .setParallelism(1)
         .uid("quiver-manifest-sink")
@@ -95,7 +74,7 @@ public final class IngestionJob {
         .setRecordSerializer(new DeadLetterSerializer(WalTopics.dlqTopic(options.collection())))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .build();
-    pieces.getSideOutput(SegmentBuilder.DEAD_LETTERS).sinkTo(dlq).uid("quiver-dlq-sink").name("dead-letters");
+    pieces.getSideOutput(RouteDeadLetters.DEAD_LETTERS).sinkTo(dlq).uid("quiver-dlq-sink").name("dead-letters");
   }
 
   /**
@@ -112,7 +91,7 @@ public final class IngestionJob {
     conf.setString("taskmanager.host", "127.0.0.1");
     conf.setString("jobmanager.rpc.address", "127.0.0.1");
     if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
-      // The default JobManager storage refuses state over 5 MB; growing segments are larger.
+      // Checkpoints are small (offsets and pending committables), but savepoints and restarts need a directory.
       conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
           Files.createTempDirectory("quiver-checkpoints").toUri().toString());

@@ -2,20 +2,21 @@ package io.quiver.flink.ingest;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.annotation.Nullable;
 
 /**
- * The seals of one {@link SegmentBuilder} subtask running on their own thread, first in first out, so one shard's
- * pieces come out in offset order. Used from the task thread only (except the seals themselves).
+ * The seals of one reader running on their own thread, first in first out, so one shard's pieces come out in offset
+ * order. Used from the task thread only (except the seals themselves).
  */
 final class BackgroundSeals implements AutoCloseable {
-  /** A seal of range {@code first..} of the shard whose Flink key is {@code key}. */
-  record InFlight(int key, long first, Future<SealedPiece> piece) {
+  /** A seal of range {@code first..} of {@code shard}. */
+  record InFlight(ShardGrowth shard, long first, CompletableFuture<SealedPiece> piece) {
     /** The sealed piece; a failed seal's exception is rethrown as it was thrown. */
     SealedPiece result() throws Exception {
       try {
@@ -46,17 +47,23 @@ final class BackgroundSeals implements AutoCloseable {
     return queue.size() >= max;
   }
 
-  boolean isEmpty() {
-    return queue.isEmpty();
+  void submit(ShardGrowth shard, long first, Callable<SealedPiece> seal) {
+    queue.add(new InFlight(shard, first, CompletableFuture.supplyAsync(() -> {
+      try {
+        return seal.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, thread)));
   }
 
-  void submit(int key, long first, Callable<SealedPiece> seal) {
-    queue.add(new InFlight(key, first, thread.submit(seal)));
-  }
-
-  /** Whether the range starting at {@code first} of {@code key} is being sealed. */
-  boolean contains(int key, long first) {
-    return queue.stream().anyMatch(f -> f.key() == key && f.first() == first);
+  /** The oldest seal in flight, or null. */
+  @Nullable
+  CompletableFuture<SealedPiece> head() {
+    InFlight head = queue.peek();
+    return head == null ? null : head.piece();
   }
 
   /**
@@ -72,7 +79,7 @@ final class BackgroundSeals implements AutoCloseable {
     return queue.poll();
   }
 
-  /** Stops the thread; a seal cut short leaves files no manifest lists, which a replay of its range rewrites. */
+  /** Stops the thread; a seal cut short leaves files no manifest lists, which garbage collection removes. */
   @Override
   public void close() throws InterruptedException {
     thread.shutdownNow();

@@ -10,11 +10,11 @@ public class DeadLetter {
 
   public DeadLetter() {}
 
-  public DeadLetter(WalEnvelope e, String error) {
-    this.shard = e.shard;
-    this.offset = e.offset;
-    this.key = e.key;
-    this.value = e.value;
+  public DeadLetter(int shard, long offset, byte[] key, byte[] value, String error) {
+    this.shard = shard;
+    this.offset = offset;
+    this.key = key;
+    this.value = value;
     this.error = error;
   }
 }

@@ -12,7 +12,6 @@ import io.quiver.engine.segment.DeleteFiles;
 import io.quiver.engine.segment.SegmentFiles;
 import io.quiver.engine.segment.SegmentStats;
 import io.quiver.engine.segment.SegmentWriter;
-import io.quiver.engine.wal.WalCodec;
 import io.quiver.engine.wal.WalRecord;
 import io.quiver.flink.FailurePoints;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ import org.apache.hadoop.fs.Path;
  * (collection, shard, first, last offset of the range), so a replay of the same range rewrites the same files. The
  * files become visible only when the manifest commit that lists them lands.
  *
- * <p>Not thread-safe (its codec); {@link SegmentBuilder} uses it from its one seal thread.
+ * <p>Stateless between seals; {@link SegmentGrowth} calls it from its reader's one seal thread.
  */
 final class Sealer {
   private final String collection;
@@ -39,7 +38,6 @@ final class Sealer {
   private final CollectionSchema schema;
   private final Map<String, IndexSpec> indexSpecs;
   private final SegmentIndexer indexer;
-  private final WalCodec codec;
 
   Sealer(String collection, Configuration conf, Path collectionDir, CollectionSchema schema,
       Map<String, IndexSpec> indexSpecs, SegmentIndexer indexer) {
@@ -49,44 +47,40 @@ final class Sealer {
     this.schema = schema;
     this.indexSpecs = indexSpecs;
     this.indexer = indexer;
-    this.codec = new WalCodec(schema);
   }
 
-  /**
-   * One live entry of the growing state, with its record already decoded when the builder still has it (null after a
-   * restore from a checkpoint: then the entry's bytes are decoded here).
-   */
-  record Entry(Object pk, GrowingEntry op, @Nullable WalRecord decoded) {}
-
-  /** A decoded insert/upsert and its WAL offset. */
-  record Decoded(WalRecord record, long offset) {}
+  /** The latest operation on one primary key in a shard's open range: its row, or null for a delete. */
+  record Entry(Object pk, long offset, @Nullable WalRecord row) {
+    boolean isDelete() {
+      return row == null;
+    }
+  }
 
   SealedPiece seal(int shard, long first, long last, List<Entry> entries) {
     FailurePoints.check(FailurePoints.SEAL_BEFORE_FILES);
     List<Entry> rows = new ArrayList<>();
     List<DeleteFiles.Delete> deletes = new ArrayList<>();
     for (Entry e : entries) {
-      if (e.op().isDelete()) {
-        deletes.add(new DeleteFiles.Delete(e.pk(), e.op().offset));
+      if (e.isDelete()) {
+        deletes.add(new DeleteFiles.Delete(e.pk(), e.offset()));
       } else {
         rows.add(e);
       }
     }
-    rows.sort(Comparator.comparingLong(e -> e.op().offset));
+    rows.sort(Comparator.comparingLong(Entry::offset));
     deletes.sort(Comparator.comparingLong(DeleteFiles.Delete::offset));
 
     ArrayNode segments = ChecksummedJson.MAPPER.createArrayNode();
-    Map<String, List<Decoded>> byPartition = new TreeMap<>();
+    Map<String, List<Entry>> byPartition = new TreeMap<>();
     for (Entry e : rows) {
-      WalRecord r = e.decoded() != null ? e.decoded() : codec.decode(e.op().value);
-      byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(new Decoded(r, e.op().offset));
+      byPartition.computeIfAbsent(e.row().partition(), p -> new ArrayList<>()).add(e);
     }
     String baseId = SegmentFiles.walSegmentId(collection, shard, first, last);
-    for (Map.Entry<String, List<Decoded>> p : byPartition.entrySet()) {
+    for (Map.Entry<String, List<Entry>> p : byPartition.entrySet()) {
       String id = WalRecord.DEFAULT_PARTITION.equals(p.getKey()) ? baseId : baseId + "-" + p.getKey();
       try (SegmentWriter w = SegmentWriter.create(conf, collectionDir, schema, id, p.getKey(), shard)) {
-        for (Decoded d : p.getValue()) {
-          w.write(d.record().row(), 0, d.offset());
+        for (Entry e : p.getValue()) {
+          w.write(e.row().row(), 0, e.offset());
         }
         SegmentStats stats = w.finish();
         Map<String, IndexFile> indexes = indexer.index(conf, SegmentFiles.segmentDir(collectionDir, id), schema,

@@ -1,0 +1,234 @@
+package io.quiver.flink.ingest;
+
+import io.quiver.engine.catalog.Manifest;
+import io.quiver.engine.wal.WalDecodeException;
+import io.quiver.engine.wal.WalOp;
+import io.quiver.engine.wal.WalRecord;
+import io.quiver.flink.FailurePoints;
+import io.quiver.flink.IngestionOptions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import javax.annotation.Nullable;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The growing segments of one reader's shards: each WAL record is decoded once, as it arrives, into its shard's
+ * {@link ShardGrowth}; a range seals when it reaches {@code sealRows} records or {@code sealBytes} bytes, or when its
+ * age seal is due. Seals run on the reader's seal thread ({@link BackgroundSeals}, at most
+ * {@link #MAX_SEALS_IN_FLIGHT} at a time, then the task thread waits: backpressure); a finished seal's
+ * {@link SealedPiece} is emitted on the task thread, in the order the seals started.
+ *
+ * <p>Exactly once without the rows in checkpoints: a checkpoint records per shard only
+ * {@link ShardGrowth#restartOffset()}, the first offset not yet emitted in a piece. A piece emitted before the
+ * checkpoint's barrier reaches the committer with that checkpoint; everything after is read again from the WAL on
+ * restore and sealed again (under new file names when the seal boundaries differ; unlisted files are orphans that
+ * garbage collection removes). Records the manifest already covers (a restore from a savepoint older than the
+ * manifest) are skipped by starting the shard one past the manifest's offset.
+ *
+ * <p>Records that cannot be decoded, do not match the schema, whose key is not their primary key's bytes, or that
+ * come from a partition that is no shard of the collection are emitted as dead letters and still count as consumed.
+ * Task thread only.
+ */
+final class SegmentGrowth implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentGrowth.class);
+
+  /** Seals handed to the seal thread and not emitted yet, beyond which the task thread waits (backpressure). */
+  static final int MAX_SEALS_IN_FLIGHT = 2;
+
+  /**
+   * While a shard drains a backlog, its age seal waits until the open range is this many seal ages old (or full).
+   */
+  static final int BACKLOG_AGE_FACTOR = 6;
+
+  private final IngestionOptions options;
+  private final Sealer sealer;
+  private final WalDecoder decoder;
+  private final int shards;
+  private final Map<Integer, Long> committed;
+  private final BackgroundSeals background;
+  private final Counter recordsIn;
+  private final Counter deadLetters;
+  private final Counter seals;
+
+  SegmentGrowth(IngestionOptions options, Manifest m, Sealer sealer, MetricGroup metrics, String threadName) {
+    this.options = options;
+    this.sealer = sealer;
+    this.decoder = new WalDecoder(m.schema(), m.previousSchemas());
+    this.shards = m.shards();
+    this.committed = new HashMap<>(m.committedOffsets());
+    this.background = new BackgroundSeals(threadName, MAX_SEALS_IN_FLIGHT);
+    this.recordsIn = metrics.counter("quiverRecordsIn");
+    this.deadLetters = metrics.counter("quiverDeadLetters");
+    this.seals = metrics.counter("quiverSeals");
+  }
+
+  /**
+   * The split as this reader starts it: a shard never starts at or before the manifest's committed offset (only a
+   * savepoint older than the manifest gets here).
+   */
+  WalSplit clamp(WalSplit split) {
+    if (split.partition() >= shards) {
+      return split;
+    }
+    long c = committed.getOrDefault(split.partition(), -1L);
+    if (split.startOffset() > c) {
+      return split;
+    }
+    LOG.warn("Shard {}: the restored state starts at offset {} but the manifest of {} already covers up to {}; "
+        + "starting at {}", split.partition(), split.startOffset(), options.collection(), c, c + 1);
+    return new WalSplit(split.partition(), c + 1);
+  }
+
+  ShardGrowth open(WalSplit split) {
+    return new ShardGrowth(split.partition(), split.partition() >= shards, split.startOffset());
+  }
+
+  /** Takes one record of {@code s}'s partition, consumed at wall-clock time {@code now}. */
+  void add(ShardGrowth s, ConsumerRecord<byte[], byte[]> r, long now, Consumer<IngestEvent> out) throws Exception {
+    FailurePoints.check(FailurePoints.RECORD);
+    emitFinished(false, out);
+    long offset = r.offset();
+    if (offset < s.openFirst) {
+      return; // before where the shard starts (sealed already)
+    }
+    recordsIn.inc();
+    if (s.foreign) {
+      s.openFirst = offset + 1;
+      s.lastConsumed = offset;
+      deadLetter(r, "Kafka partition " + s.shard + " is not a shard of " + options.collection() + ", which has "
+          + shards + " shards (the WAL topic has more partitions than the collection)", out);
+      return;
+    }
+    if (!s.isOpen()) {
+      s.openedAt = now;
+      s.deadline = now + options.sealAgeMillis();
+    }
+    s.lag = now - r.timestamp();
+    s.lastAt = now;
+    s.lastConsumed = offset;
+    s.records++;
+    byte[] value = r.value();
+    s.bytes += value == null ? 0 : value.length;
+    try {
+      WalRecord rec = decoder.decode(r.key(), value);
+      s.rows.put(rec.pk(), new Sealer.Entry(rec.pk(), offset, rec.op() == WalOp.DELETE ? null : rec));
+    } catch (WalDecodeException e) {
+      deadLetter(r, e.getMessage(), out);
+    }
+    if (s.records >= options.sealRows() || s.bytes >= options.sealBytes()) {
+      seal(s, out);
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> r, String error, Consumer<IngestEvent> out) {
+    deadLetters.inc();
+    LOG.warn("Dead letter from shard {} offset {}: {}", r.partition(), r.offset(), error);
+    out.accept(IngestEvent.of(new DeadLetter(r.partition(), r.offset(), r.key(), r.value(), error)));
+  }
+
+  /**
+   * Seals every open range whose age seal is due, unless its shard is draining a backlog (see
+   * {@link #drainingBacklog}), in which case the seal is due again one seal age later.
+   */
+  void sealAged(long now, Collection<ShardGrowth> growths, Consumer<IngestEvent> out) throws Exception {
+    for (ShardGrowth s : growths) {
+      if (s.isOpen() && now >= s.deadline) {
+        if (drainingBacklog(s, now)) {
+          s.deadline = now + options.sealAgeMillis();
+        } else {
+          seal(s, out);
+        }
+      }
+    }
+  }
+
+  /** The earliest age seal due among {@code growths}, or {@link Long#MAX_VALUE}. */
+  long nextDeadline(Collection<ShardGrowth> growths) {
+    long next = Long.MAX_VALUE;
+    for (ShardGrowth s : growths) {
+      if (s.isOpen()) {
+        next = Math.min(next, s.deadline);
+      }
+    }
+    return next;
+  }
+
+  /**
+   * Whether the age seal of an open range should wait: records are still arriving (the last one less than a second
+   * ago) and the last one was already more than a seal age old (by its Kafka timestamp) when it was consumed, so the
+   * shard is draining a backlog and sealing now would make a small segment without making fresh rows visible; the
+   * range seals when full, when the shard has caught up or gone quiet, or at {@link #BACKLOG_AGE_FACTOR} seal ages
+   * at the latest, which also bounds the effect of a producer clock behind this one.
+   */
+  private boolean drainingBacklog(ShardGrowth s, long now) {
+    long age = options.sealAgeMillis();
+    return s.lag > age && now - s.lastAt < Math.min(1_000, age) && now - s.openedAt < BACKLOG_AGE_FACTOR * age;
+  }
+
+  private void seal(ShardGrowth s, Consumer<IngestEvent> out) throws Exception {
+    int shard = s.shard;
+    long first = s.openFirst;
+    long last = s.lastConsumed;
+    List<Sealer.Entry> entries = new ArrayList<>(s.rows.values());
+    s.rows = new HashMap<>();
+    while (background.isFull()) {
+      emitOne(true, out);
+    }
+    s.sealing.addLast(first);
+    background.submit(s, first, () -> sealer.seal(shard, first, last, entries));
+    seals.inc();
+    LOG.debug("Sealing shard {} {}..{} ({} entries)", shard, first, last, entries.size());
+    s.openFirst = last + 1;
+    s.records = 0;
+    s.bytes = 0;
+    s.deadline = -1;
+  }
+
+  /**
+   * Emits the pieces of finished seals in the order the seals started — with {@code waitAll}, after waiting for every
+   * seal in flight. A failed seal fails the task (Flink restarts from the last checkpoint, whose offsets precede that
+   * range). Returns whether it emitted anything.
+   */
+  boolean emitFinished(boolean waitAll, Consumer<IngestEvent> out) throws Exception {
+    boolean any = false;
+    while (emitOne(waitAll, out)) {
+      any = true;
+    }
+    return any;
+  }
+
+  private boolean emitOne(boolean wait, Consumer<IngestEvent> out) throws Exception {
+    BackgroundSeals.InFlight f = background.next(wait);
+    if (f == null) {
+      return false;
+    }
+    SealedPiece piece = f.result();
+    Long first = f.shard().sealing.pollFirst();
+    if (first == null || first != f.first()) {
+      throw new IllegalStateException("Shard " + f.shard().shard + ": sealed range " + f.first()
+          + ".. finished out of order (expected " + first + "..)");
+    }
+    out.accept(IngestEvent.of(piece));
+    return true;
+  }
+
+  /** The oldest seal in flight (completes when its piece can be emitted), or null. */
+  @Nullable
+  CompletableFuture<SealedPiece> oldestSeal() {
+    return background.head();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    background.close();
+  }
+}

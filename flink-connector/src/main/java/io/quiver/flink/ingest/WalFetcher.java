@@ -1,0 +1,120 @@
+package io.quiver.flink.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.annotation.Nullable;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Polls the WAL partitions of one reader's splits with a plain {@link KafkaConsumer} (assigned partitions, no consumer
+ * group, no offset commits: the manifest and the job's checkpoints hold the offsets) on the reader's fetcher thread.
+ * Records are handed over as Kafka returned them, undecoded.
+ */
+final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, WalSplit> {
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String topic;
+  private final List<TopicPartition> assigned = new ArrayList<>();
+  /** Written on the fetcher thread, read by the task thread while it drains a batch. */
+  private final Map<Integer, String> splitIds = new ConcurrentHashMap<>();
+
+  WalFetcher(Map<String, Object> consumerProperties, String topic) {
+    Map<String, Object> props = new HashMap<>(consumerProperties);
+    props.remove("group.id");
+    props.put("enable.auto.commit", "false");
+    props.putIfAbsent("auto.offset.reset", "earliest");
+    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.topic = topic;
+  }
+
+  @Override
+  public RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> fetch() {
+    if (assigned.isEmpty()) {
+      return new Batch(ConsumerRecords.empty(), splitIds);
+    }
+    try {
+      return new Batch(consumer.poll(POLL), splitIds);
+    } catch (WakeupException e) {
+      return new Batch(ConsumerRecords.empty(), splitIds);
+    }
+  }
+
+  @Override
+  public void handleSplitsChanges(SplitsChange<WalSplit> change) {
+    if (!(change instanceof SplitsAddition)) {
+      throw new UnsupportedOperationException("WAL splits are never removed: " + change);
+    }
+    for (WalSplit s : change.splits()) {
+      assigned.add(new TopicPartition(topic, s.partition()));
+      splitIds.put(s.partition(), s.splitId());
+    }
+    consumer.assign(assigned);
+    for (WalSplit s : change.splits()) {
+      consumer.seek(new TopicPartition(topic, s.partition()), s.startOffset());
+    }
+  }
+
+  @Override
+  public void wakeUp() {
+    consumer.wakeup();
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+
+  /** One poll's records, partition by partition, without copying them. */
+  private static final class Batch implements RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> {
+    private final ConsumerRecords<byte[], byte[]> records;
+    private final Map<Integer, String> splitIds;
+    private final Iterator<TopicPartition> partitions;
+    @Nullable private Iterator<ConsumerRecord<byte[], byte[]>> current;
+
+    Batch(ConsumerRecords<byte[], byte[]> records, Map<Integer, String> splitIds) {
+      this.records = records;
+      this.splitIds = splitIds;
+      this.partitions = records.partitions().iterator();
+    }
+
+    @Nullable
+    @Override
+    public String nextSplit() {
+      if (!partitions.hasNext()) {
+        current = null;
+        return null;
+      }
+      TopicPartition tp = partitions.next();
+      current = records.records(tp).iterator();
+      return splitIds.get(tp.partition());
+    }
+
+    @Nullable
+    @Override
+    public ConsumerRecord<byte[], byte[]> nextRecordFromSplit() {
+      return current != null && current.hasNext() ? current.next() : null;
+    }
+
+    @Override
+    public Set<String> finishedSplits() {
+      return Collections.emptySet();
+    }
+  }
+}
