@@ -5,6 +5,8 @@ import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.FieldSchema;
 import io.quiver.engine.schema.Row;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.io.BinaryDecoder;
@@ -127,15 +129,25 @@ final class RowBody {
   private static float[] readFloats(FieldSchema f, BinaryDecoder in) throws IOException {
     float[] out = new float[f.dim()];
     int n = 0;
+    byte[] raw = null;
     for (long block = in.readArrayStart(); block != 0; block = in.arrayNext()) {
-      if (block < 0 || block > Integer.MAX_VALUE - 8 - n) {
+      if (block < 0 || block > (Integer.MAX_VALUE - 8) / Float.BYTES - n) {
         throw new IOException("array block count " + block + " of field '" + f.name() + "' is out of range");
       }
-      for (long i = 0; i < block; i++) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, Math.max(4, out.length * 2));
+      // Avro floats are 4 little-endian bytes each: copy a chunk of the block at a time, then convert in bulk
+      // (readFixed fails on a truncated record before a chunk is filled, so a corrupt count allocates little)
+      for (int left = (int) block; left > 0; ) {
+        int chunk = Math.min(left, Math.max(f.dim(), 64));
+        if (raw == null || raw.length < chunk * Float.BYTES) {
+          raw = new byte[chunk * Float.BYTES];
         }
-        out[n++] = in.readFloat();
+        in.readFixed(raw, 0, chunk * Float.BYTES);
+        if (n + chunk > out.length) {
+          out = Arrays.copyOf(out, Math.max(n + chunk, out.length * 2));
+        }
+        ByteBuffer.wrap(raw, 0, chunk * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, n, chunk);
+        n += chunk;
+        left -= chunk;
       }
     }
     return n == out.length ? out : Arrays.copyOf(out, n);

@@ -59,8 +59,13 @@ final class SegmentGrowth implements AutoCloseable {
   private final Counter deadLetters;
   private final Counter seals;
 
-  SegmentGrowth(IngestionOptions options, Manifest m, Sealer sealer, MetricGroup metrics, String threadName) {
+  /** By partition: its end offset as the fetcher last saw it (absent until known). */
+  private final Map<Integer, Long> ends;
+
+  SegmentGrowth(IngestionOptions options, Manifest m, Sealer sealer, MetricGroup metrics, String threadName,
+      Map<Integer, Long> ends) {
     this.options = options;
+    this.ends = ends;
     this.sealer = sealer;
     this.decoder = new WalDecoder(m.schema(), m.previousSchemas());
     this.shards = m.shards();
@@ -110,7 +115,10 @@ final class SegmentGrowth implements AutoCloseable {
     }
     if (!s.isOpen()) {
       s.openedAt = now;
-      s.deadline = now + options.sealAgeMillis();
+      // the range is due a seal age after its first record was written (not read): rows read from a backlog have
+      // waited already, and once the backlog is drained their range seals at once (see drainingBacklog)
+      long written = r.timestamp() >= 0 ? Math.min(now, r.timestamp()) : now;
+      s.deadline = written + options.sealAgeMillis();
     }
     s.lag = now - r.timestamp();
     s.lastAt = now;
@@ -137,13 +145,14 @@ final class SegmentGrowth implements AutoCloseable {
 
   /**
    * Seals every open range whose age seal is due, unless its shard is draining a backlog (see
-   * {@link #drainingBacklog}), in which case the seal is due again one seal age later.
+   * {@link #drainingBacklog}); a range postponed so seals on the first call that finds the backlog drained.
    */
   void sealAged(long now, Collection<ShardGrowth> growths, Consumer<IngestEvent> out) throws Exception {
     for (ShardGrowth s : growths) {
-      if (s.isOpen() && now >= s.deadline) {
+      if (s.isOpen() && (now >= s.deadline || s.postponed)) {
         if (drainingBacklog(s, now)) {
-          s.deadline = now + options.sealAgeMillis();
+          s.postponed = true; // looked at on every call from now on, and at least once a second
+          s.deadline = Math.max(s.deadline, now + Math.min(1_000, options.sealAgeMillis()));
         } else {
           seal(s, out);
         }
@@ -163,15 +172,20 @@ final class SegmentGrowth implements AutoCloseable {
   }
 
   /**
-   * Whether the age seal of an open range should wait: records are still arriving (the last one less than a second
-   * ago) and the last one was already more than a seal age old (by its Kafka timestamp) when it was consumed, so the
-   * shard is draining a backlog and sealing now would make a small segment without making fresh rows visible; the
-   * range seals when full, when the shard has caught up or gone quiet, or at {@link #BACKLOG_AGE_FACTOR} seal ages
-   * at the latest, which also bounds the effect of a producer clock behind this one.
+   * Whether the age seal of an open range should wait: the shard has records this reader has not taken yet (its
+   * end offset as the fetcher last saw it is beyond the last record taken; before the fetcher knows it: the last
+   * record came less than a second ago) and the last one was already more than a second old (by its Kafka timestamp; at most a seal age) when it
+   * was consumed — a caught-up reader reads records milliseconds after they are written — so the shard is draining a
+   * backlog and sealing now would make a small segment without making fresh rows visible; the
+   * range seals when full, as soon as the shard has caught up, or at {@link #BACKLOG_AGE_FACTOR} seal
+   * ages after it opened at the latest, which also bounds the effect of a producer clock behind this one.
    */
   private boolean drainingBacklog(ShardGrowth s, long now) {
     long age = options.sealAgeMillis();
-    return s.lag > age && now - s.lastAt < Math.min(1_000, age) && now - s.openedAt < BACKLOG_AGE_FACTOR * age;
+    long second = Math.min(1_000, age);
+    Long end = ends.get(s.shard);
+    boolean more = end != null ? s.lastConsumed + 1 < end : now - s.lastAt < second;
+    return s.lag > second && more && now - s.openedAt < BACKLOG_AGE_FACTOR * age;
   }
 
   private void seal(ShardGrowth s, Consumer<IngestEvent> out) throws Exception {
@@ -179,18 +193,25 @@ final class SegmentGrowth implements AutoCloseable {
     long first = s.openFirst;
     long last = s.lastConsumed;
     List<Sealer.Entry> entries = new ArrayList<>(s.rows.values());
-    s.rows = new HashMap<>();
+    s.rows = new HashMap<>((int) (entries.size() / 0.75f) + 1); // sized like the last range: no rehashing
     while (background.isFull()) {
       emitOne(true, out);
     }
     s.sealing.addLast(first);
-    background.submit(s, first, () -> sealer.seal(shard, first, last, entries));
+    long started = System.nanoTime();
+    background.submit(s, first, () -> {
+      long t0 = System.nanoTime();
+      SealedPiece piece = sealer.seal(shard, first, last, entries);
+      LOG.info("Sealed shard {} {}..{}: {} entries in {} ms ({} ms after the seal was asked for)", shard, first,
+          last, entries.size(), (System.nanoTime() - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+      return piece;
+    });
     seals.inc();
-    LOG.debug("Sealing shard {} {}..{} ({} entries)", shard, first, last, entries.size());
     s.openFirst = last + 1;
     s.records = 0;
     s.bytes = 0;
     s.deadline = -1;
+    s.postponed = false;
   }
 
   /**

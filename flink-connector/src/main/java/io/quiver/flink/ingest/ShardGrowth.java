@@ -25,6 +25,8 @@ final class ShardGrowth {
   HashMap<Object, Sealer.Entry> rows = new HashMap<>();
   /** Wall-clock time (ms) at which the open range's age seal is due, or -1 when the range is empty. */
   long deadline = -1;
+  /** Whether the open range's age seal was due and waits for the shard's backlog to drain. */
+  boolean postponed;
   /** Wall-clock time at which the open range got its first record. */
   long openedAt;
   /** Wall-clock time at which the last record was consumed. */

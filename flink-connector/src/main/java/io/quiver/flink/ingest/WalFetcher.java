@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
@@ -35,11 +36,22 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
   /** Written on the fetcher thread, read by the task thread while it drains a batch. */
   private final Map<Integer, String> splitIds = new ConcurrentHashMap<>();
 
-  WalFetcher(Map<String, Object> consumerProperties, String topic) {
+  private final Map<Integer, Long> ends;
+
+  /**
+   * @param ends where the fetcher publishes, after each poll, each partition's end offset as the poll saw it (its
+   *     position plus the consumer's lag), read by the task thread ({@link SegmentGrowth}'s backlog rule)
+   */
+  WalFetcher(Map<String, Object> consumerProperties, String topic, Map<Integer, Long> ends) {
+    this.ends = ends;
     Map<String, Object> props = new HashMap<>(consumerProperties);
     props.remove("group.id");
     props.put("enable.auto.commit", "false");
     props.putIfAbsent("auto.offset.reset", "earliest");
+    // WAL records are large (a vector each) and read in bulk: bigger fetches and polls than Kafka's defaults
+    props.putIfAbsent("max.poll.records", 5_000);
+    props.putIfAbsent("max.partition.fetch.bytes", 8 << 20);
+    props.putIfAbsent("fetch.max.bytes", 32 << 20);
     this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
   }
@@ -50,9 +62,20 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
       return new Batch(ConsumerRecords.empty(), splitIds);
     }
     try {
-      return new Batch(consumer.poll(POLL), splitIds);
+      ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+      publishEnds();
+      return new Batch(records, splitIds);
     } catch (WakeupException e) {
       return new Batch(ConsumerRecords.empty(), splitIds);
+    }
+  }
+
+  private void publishEnds() {
+    for (TopicPartition tp : assigned) {
+      OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isPresent()) {
+        ends.put(tp.partition(), consumer.position(tp) + lag.getAsLong());
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import io.quiver.flink.IngestionOptions;
 import io.quiver.wal.WalTopics;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -45,11 +46,12 @@ public final class WalIngestSource
     Manifest m = catalog.current(options.collection());
     Sealer sealer = new Sealer(options.collection(), catalog.conf(), catalog.collectionDir(options.collection()),
         m.schema(), m.indexSpecs(), options.indexer());
+    Map<Integer, Long> ends = new ConcurrentHashMap<>();
     SegmentGrowth growth = new SegmentGrowth(options, m, sealer, context.metricGroup(),
-        "quiver-sealer-" + options.collection() + "-" + context.getIndexOfSubtask());
+        "quiver-sealer-" + options.collection() + "-" + context.getIndexOfSubtask(), ends);
     Map<String, Object> consumer = kafkaProperties();
     String topic = WalTopics.walTopic(options.collection());
-    return new WalIngestReader(() -> new WalFetcher(consumer, topic), growth, context);
+    return new WalIngestReader(() -> new WalFetcher(consumer, topic, ends), growth, context);
   }
 
   @Override

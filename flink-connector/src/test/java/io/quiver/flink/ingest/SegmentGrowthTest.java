@@ -41,6 +41,8 @@ class SegmentGrowthTest {
   private Catalog catalog;
   private final WalCodec codec = new WalCodec(SCHEMA);
   private final List<IngestEvent> out = new ArrayList<>();
+  /** End offsets by partition as a fetcher would publish them (none: the time-based fallback). */
+  private final Map<Integer, Long> ends = new java.util.HashMap<>();
 
   @BeforeEach
   void create() {
@@ -68,7 +70,7 @@ class SegmentGrowthTest {
     Manifest m = catalog.current("c");
     Sealer sealer = new Sealer("c", catalog.conf(), catalog.collectionDir("c"), m.schema(), m.indexSpecs(),
         options.indexer());
-    return new SegmentGrowth(options, m, sealer, new UnregisteredMetricsGroup(), "test-sealer");
+    return new SegmentGrowth(options, m, sealer, new UnregisteredMetricsGroup(), "test-sealer", ends);
   }
 
   private ConsumerRecord<byte[], byte[]> insert(int shard, long offset, long id, long kafkaTimestamp) {
@@ -183,7 +185,7 @@ class SegmentGrowthTest {
       g.sealAged(106_000, all, out::add);
       assertThat(s.isOpen()).as("six seal ages after the range opened it seals").isFalse();
       g.add(s, insert(0, 10, 310, 105_900), 106_000, out::add); // a fresh record: caught up
-      assertThat(g.nextDeadline(all)).isEqualTo(107_000);
+      assertThat(g.nextDeadline(all)).as("a seal age after the record was written").isEqualTo(106_900);
       g.sealAged(107_000, all, out::add);
       assertThat(s.isOpen()).as("a fresh range seals at one seal age").isFalse();
       g.add(s, insert(0, 11, 311, 0), 107_000, out::add); // old, but then nothing more arrives
@@ -195,6 +197,44 @@ class SegmentGrowthTest {
       assertThat(p.get(0).lastOffset).isEqualTo(9);
       assertThat(p.get(1).firstOffset).isEqualTo(10);
       assertThat(p.get(2).firstOffset).isEqualTo(11);
+    }
+  }
+
+  @Test
+  void aRangeReadFromABacklogSealsAsSoonAsTheShardGoesQuiet_notASealAgeLater() throws Exception {
+    try (SegmentGrowth g = growth(options(1_000, Duration.ofSeconds(10)))) {
+      ShardGrowth s = g.open(new WalSplit(0, 0));
+      List<ShardGrowth> all = List.of(s);
+      for (long o = 0; o < 5; o++) { // written 100 s before they are read
+        g.add(s, insert(0, o, 400 + o, 0), 100_000 + o * 100, out::add);
+      }
+      g.sealAged(100_450, all, out::add);
+      assertThat(s.isOpen()).as("still draining: records keep coming").isTrue();
+      assertThat(g.nextDeadline(all)).as("looks again a second later").isEqualTo(101_450);
+      g.sealAged(101_450, all, out::add);
+      assertThat(s.isOpen()).as("no record for a second: caught up, and its rows are older than the seal age")
+          .isFalse();
+      g.add(s, insert(0, 5, 405, 101_500), 101_500, out::add); // a fresh record
+      assertThat(g.nextDeadline(all)).isEqualTo(111_500);
+    }
+  }
+
+  @Test
+  void withTheFetchersEndOffsetsABacklogRangeSealsOnceItsLastRecordIsTaken() throws Exception {
+    try (SegmentGrowth g = growth(options(1_000, Duration.ofSeconds(10)))) {
+      ShardGrowth s = g.open(new WalSplit(0, 0));
+      List<ShardGrowth> all = List.of(s);
+      ends.put(0, 8L);
+      for (long o = 0; o < 7; o++) { // written 100 s before they are read
+        g.add(s, insert(0, o, 500 + o, 0), 100_000, out::add);
+      }
+      g.sealAged(100_000, all, out::add);
+      assertThat(s.isOpen()).as("offset 7 is still to be taken").isTrue();
+      g.sealAged(103_000, all, out::add);
+      assertThat(s.isOpen()).as("a reader held up for seconds is not caught up").isTrue();
+      g.add(s, insert(0, 7, 507, 0), 103_000, out::add);
+      g.sealAged(103_000, all, out::add);
+      assertThat(s.isOpen()).as("the end offset reached: sealed at once").isFalse();
     }
   }
 
