@@ -131,7 +131,10 @@ final class GraphPqIndex implements VectorIndex {
       Rerank rerank = new Rerank(view, query, rerankK);
       var ssp = new DefaultSearchScoreProvider(pq.precomputedScoreFunctionFor(qv, vsf), rerank);
       var r = searcher.search(ssp, k, rerankK, 0f, 0f, accept == null ? Bits.ALL : accept);
-      SearchResult result = GraphSupport.exactResult(r, query, metric, rerank.or(rows), k);
+      // Resident rows give the exact distances at no read (and COSINE's unit vectors in the file only up to
+      // rounding); without them, the distances the rerank measured.
+      SearchResult result = GraphSupport.exactResult(r, query, metric, residentRows != null ? rows : rerank.or(rows),
+          k);
       if (result.size() < Math.min(k, count)) {
         // The walk ran out of (accepted) nodes it could reach: jvector graphs may leave a few nodes without
         // in-edges, and a filter may hide the rest. Only a scan can say whether more exist.
