@@ -3,8 +3,10 @@ package io.quiver.engine.index;
 import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.vector.ArrayVectorFloat;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.quiver.engine.schema.MetricType;
@@ -126,9 +128,13 @@ final class GraphPqIndex implements VectorIndex {
         return ExactSearch.search(query, k, count, metric, rows, accept);
       }
       VectorFloat<?> qv = GraphSupport.VTS.createFloatVector(GraphSupport.graphQuery(query, metric));
-      var ssp = new DefaultSearchScoreProvider(pq.precomputedScoreFunctionFor(qv, vsf), view.rerankerFor(qv, vsf));
+      Rerank rerank = new Rerank(view, query, rerankK);
+      var ssp = new DefaultSearchScoreProvider(pq.precomputedScoreFunctionFor(qv, vsf), rerank);
       var r = searcher.search(ssp, k, rerankK, 0f, 0f, accept == null ? Bits.ALL : accept);
-      SearchResult result = GraphSupport.exactResult(r, query, metric, rows, k);
+      // Resident rows give the exact distances at no read (and COSINE's unit vectors in the file only up to
+      // rounding); without them, the distances the rerank measured.
+      SearchResult result = GraphSupport.exactResult(r, query, metric, residentRows != null ? rows : rerank.or(rows),
+          k);
       if (result.size() < Math.min(k, count)) {
         // The walk ran out of (accepted) nodes it could reach: jvector graphs may leave a few nodes without
         // in-edges, and a filter may hide the rest. Only a scan can say whether more exist.
@@ -137,6 +143,76 @@ final class GraphPqIndex implements VectorIndex {
       return result;
     } finally {
       searchers.release(searcher);
+    }
+  }
+
+  /**
+   * jvector's reranker: each candidate's full vector read once from the file, its user-facing distance kept, so the
+   * hits' distances need no second read of the top k. The score handed to jvector is {@link MetricType#score} of that
+   * distance, which orders candidates as the graph's own similarity does (L2: the same distance; COSINE: Euclidean
+   * between unit vectors; IP: the augmented Euclidean distance, see {@link GraphSupport#rows}).
+   */
+  private final class Rerank implements ScoreFunction.ExactScoreFunction {
+    private final OnDiskGraphIndex.View view;
+    private final float[] query;
+    private final VectorFloat<?> scratch;
+    private final float[] row;
+    private final int[] nodes;
+    private final float[] distances;
+    private final int mask;
+
+    Rerank(OnDiskGraphIndex.View view, float[] query, int expected) {
+      this.view = view;
+      this.query = query;
+      this.scratch = GraphSupport.VTS.createFloatVector(GraphSupport.graphDimension(metric, dim));
+      this.row = scratch instanceof ArrayVectorFloat a ? a.get() : new float[dim];
+      int size = Integer.highestOneBit(Math.max(16, expected * 2 + 1)) << 1;
+      this.nodes = new int[size];
+      this.distances = new float[size];
+      this.mask = size - 1;
+      java.util.Arrays.fill(nodes, -1);
+    }
+
+    @Override
+    public float similarityTo(int node) {
+      view.getVectorInto(node, scratch, 0);
+      if (!(scratch instanceof ArrayVectorFloat)) {
+        for (int i = 0; i < dim; i++) {
+          row[i] = scratch.get(i);
+        }
+      }
+      float d = metric.distance(query, row, 0);
+      remember(node, d);
+      return metric.score(d);
+    }
+
+    private void remember(int node, float d) {
+      int used = 0;
+      for (int i = slot(node); used <= mask; i = (i + 1) & mask, used++) {
+        if (nodes[i] == -1 || nodes[i] == node) {
+          nodes[i] = node;
+          distances[i] = d;
+          return;
+        }
+      }
+      // full (more candidates than expected): forget it, the hit's distance is then read again
+    }
+
+    private int slot(int node) {
+      return (node * 0x9E3779B9) >>> 16 & mask;
+    }
+
+    /** The distances measured here, the others through {@code fallback}. */
+    ExactSearch.RowDistance or(ExactSearch.RowDistance fallback) {
+      return (q, node) -> {
+        int used = 0;
+        for (int i = slot(node); used <= mask && nodes[i] != -1; i = (i + 1) & mask, used++) {
+          if (nodes[i] == node) {
+            return distances[i];
+          }
+        }
+        return fallback.distance(q, node);
+      };
     }
   }
 

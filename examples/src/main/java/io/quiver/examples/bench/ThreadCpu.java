@@ -1,6 +1,9 @@
 package io.quiver.examples.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
@@ -22,6 +25,33 @@ final class ThreadCpu {
       }
     }
     return out;
+  }
+
+  /**
+   * CPU nanoseconds the JIT compiler threads have used so far (Linux: {@code /proc/self/task/<tid>/stat}; the JVM's
+   * own counters hide these threads or give elapsed compile time), 0 where that cannot be read.
+   */
+  static long compilerNanos() {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (open < 0 || close < 0 || !stat.substring(open + 1, close).matches("C[12] CompilerThre.*")) {
+            continue;
+          }
+          String[] f = stat.substring(close + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while being read
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return ticks * 10_000_000L; // USER_HZ = 100
   }
 
   /** The groups' CPU milliseconds since {@code before}, largest first, the top ten. */

@@ -284,7 +284,7 @@ final class Reads {
         (stub, q) -> stub.search(q))) {
       for (NodeHit h : hits.getHitsList()) {
         Object pk = h.hasIntPk() ? (Object) h.getIntPk() : h.getStrPk();
-        all.add(new Found(pk, h.getDistance(), h.getScore(), NodeRequests.fields(h.getFields(), m.schema())));
+        all.add(new Found(pk, h.getDistance(), h.getScore(), NodeRequests.hitFields(pk, h.getFields(), m.schema())));
       }
     }
     all.sort(ORDER);

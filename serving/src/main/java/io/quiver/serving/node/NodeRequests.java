@@ -118,9 +118,35 @@ public final class NodeRequests {
     return fields.isEmpty() ? "" : encode(fields);
   }
 
+  /** {@link #fieldsJson} of {@code fields} less {@code key} (a hit's primary key, which travels on its own). */
+  public static String fieldsJsonWithout(Map<String, Object> fields, @Nullable String key) {
+    if (key == null || !fields.containsKey(key)) {
+      return fieldsJson(fields);
+    }
+    if (fields.size() == 1) {
+      return "";
+    }
+    Map<String, Object> rest = new LinkedHashMap<>(fields);
+    rest.remove(key);
+    return encode(rest);
+  }
+
+  /**
+   * A hit's fields: its primary key under {@code schema}'s key name (it travels outside the JSON, see
+   * {@link #fieldsJsonWithout}), then the fields of {@code json}.
+   */
+  public static Map<String, Object> hitFields(Object pk, String json, CollectionSchema schema) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(schema.primaryKey().name(), pk);
+    return decodeInto(out, json, schema);
+  }
+
   /** Fields decoded back to the engine's types: vectors to {@code float[]}, INT64 to Long, and so on. */
   public static Map<String, Object> fields(String json, CollectionSchema schema) {
-    Map<String, Object> out = new LinkedHashMap<>();
+    return decodeInto(new LinkedHashMap<>(), json, schema);
+  }
+
+  private static Map<String, Object> decodeInto(Map<String, Object> out, String json, CollectionSchema schema) {
     if (json.isEmpty()) {
       return out;
     }

@@ -104,10 +104,13 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
     answer(obs, request, r -> {
       NodeRequests.Search body = NodeRequests.Search.fromProto(r.getSearch());
       NodeHits.Builder out = NodeHits.newBuilder();
-      for (List<Hit> hits : searchShards(snapshots(r), body)) {
+      List<Snapshot> snapshots = snapshots(r);
+      String pk = snapshots.isEmpty() ? null : snapshots.get(0).schema().primaryKey().name();
+      for (List<Hit> hits : searchShards(snapshots, body)) {
         for (Hit h : hits) {
+          // The primary key travels as int_pk / str_pk: the fields leave it out (no JSON at all for a plain search)
           NodeHit.Builder b = NodeHit.newBuilder().setDistance(h.distance()).setScore(h.score())
-              .setFields(NodeRequests.fieldsJson(h.fields()));
+              .setFields(NodeRequests.fieldsJsonWithout(h.fields(), pk));
           if (h.pk() instanceof Long) {
             b.setIntPk((Long) h.pk());
           } else {
