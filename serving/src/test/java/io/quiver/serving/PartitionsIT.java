@@ -23,11 +23,14 @@ import io.milvus.v2.service.partition.request.ListPartitionsReq;
 import io.milvus.v2.service.partition.request.LoadPartitionsReq;
 import io.milvus.v2.service.partition.request.ReleasePartitionsReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
+import io.milvus.v2.service.vector.request.AnnSearchReq;
 import io.milvus.v2.service.vector.request.GetReq;
+import io.milvus.v2.service.vector.request.HybridSearchReq;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.request.ranker.RRFRanker;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.coordinator.ZkCluster;
@@ -343,6 +346,16 @@ class PartitionsIT {
         .outputFields(List.of("tenant")).consistencyLevel(ConsistencyLevel.STRONG).build());
     assertThat(t3.getSearchResults().get(0)).as("every t3 row, nothing else").hasSize(51)
         .allSatisfy(h -> assertThat(h.getEntity()).containsEntry("tenant", "t3"));
+    // hybrid search: each sub-search reads the partitions of its own filter's tenant
+    SearchResp both = client.hybridSearch(HybridSearchReq.builder().collectionName(KEYED).searchRequests(List.of(
+        AnnSearchReq.builder().vectorFieldName("vec").vectors(List.of(new FloatVec(vec(new Random(3))))).limit(60)
+            .filter("tenant == \"t3\"").build(),
+        AnnSearchReq.builder().vectorFieldName("vec").vectors(List.of(new FloatVec(vec(new Random(4))))).limit(60)
+            .filter("tenant == \"t5\"").build()))
+        .ranker(new RRFRanker(60)).limit(200).outFields(List.of("tenant"))
+        .consistencyLevel(ConsistencyLevel.STRONG).build());
+    assertThat(both.getSearchResults().get(0)).as("every t3 and t5 row, nothing else").hasSize(102)
+        .extracting(h -> h.getEntity().get("tenant")).containsOnly("t3", "t5");
     assertThatThrownBy(() -> client.loadPartitions(LoadPartitionsReq.builder().collectionName(KEYED)
         .partitionNames(List.of("_default_1")).build())).isInstanceOf(MilvusClientException.class)
         .hasMessageContaining("partition key");

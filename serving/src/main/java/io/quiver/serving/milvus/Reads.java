@@ -423,10 +423,15 @@ final class Reads {
     NodeRequest tpl = template(r.getCollectionName(), m, r.getConsistencyLevel(), r.getUseDefaultConsistency(),
         r.getGuaranteeTimestamp(), null, r.getPartitionNamesList(), null, Map.of());
     List<Parsed> subs = new ArrayList<>();
+    List<NodeRequest> tpls = new ArrayList<>();
     for (io.quiver.serving.milvus.proto.SearchRequest sub : r.getRequestsList()) {
       Parsed p = parse(sub, schema);
       p.output = output;
       subs.add(p);
+      // one consistency wait for all sub-searches; each prunes partition-key partitions by its own filter
+      List<String> partitions = Partitions.forRead(m, r.getPartitionNamesList(),
+          collections.loadedPartitions(r.getCollectionName()), p.filter, p.params);
+      tpls.add(tpl.toBuilder().clearPartitions().addAllPartitions(partitions).build());
     }
     int nq = subs.get(0).vectors.size();
     List<List<Found>> perQuery = new ArrayList<>();
@@ -436,7 +441,7 @@ final class Reads {
       for (int i = 0; i < subs.size(); i++) {
         Parsed p = subs.get(i);
         MetricType metric = schema.field(p.field).metric();
-        List<Found> hits = searchOne(r.getCollectionName(), m, tpl, p.search(p.vectors.get(q)));
+        List<Found> hits = searchOne(r.getCollectionName(), m, tpls.get(i), p.search(p.vectors.get(q)));
         for (int rk = 0; rk < hits.size(); rk++) {
           Found h = hits.get(rk);
           fused.merge(h.pk(), ranker.contribution(i, rk, h.distance(), metric), Float::sum);
