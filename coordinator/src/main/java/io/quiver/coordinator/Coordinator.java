@@ -99,10 +99,13 @@ public final class Coordinator implements AutoCloseable {
     }
     exec.schedule(() -> {
       pending.set(false);
-      if (latch.hasLeadership()) {
+      if (!closed && latch.hasLeadership()) {
         try {
           recompute();
         } catch (RuntimeException e) {
+          if (closed) {
+            return; // shutting down: the ZooKeeper client or the catalog went away under the recompute
+          }
           LOG.warn("Assignment recompute failed, retrying: {}", e.toString());
           exec.schedule(this::schedule, 200, TimeUnit.MILLISECONDS);
         }
