@@ -54,7 +54,11 @@ import picocli.CommandLine.Option;
  *       covers its offset.
  * </ol>
  *
- * Finally the manifest's live rows are read back: {@code lost} = inserted keys missing, {@code duplicated} = WAL
+ * Before all this, unless {@code --warmup-rows 0}, a warm-up job ingests {@code --warmup-rows} rows (default a fifth of
+ * {@code --rows}) of another collection, so that the measured job runs compiled code, as a job that has run for a
+ * while does.
+ *
+ * <p>Finally the manifest's live rows are read back: {@code lost} = inserted keys missing, {@code duplicated} = WAL
  * records sealed into more than one row.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -90,6 +94,11 @@ public final class IngestBench implements Callable<Integer> {
       description = "Checkpoint interval in ms (default ${DEFAULT-VALUE}).")
   long checkpointMillis;
 
+  @Option(names = "--warmup-rows", defaultValue = "-1",
+      description = "Rows a warm-up job ingests into another collection before the measured run, so the measured "
+          + "job does not pay the JIT's first compilation of its paths; 0 = measure cold (default rows/5).")
+  int warmupRows;
+
   @Override
   public Integer call() throws Exception {
     if (rows < 1 || dim < 1 || shards < 1 || parallelism < 1) {
@@ -110,6 +119,11 @@ public final class IngestBench implements Callable<Integer> {
         long t = System.nanoTime();
         produce(w, 0, rows);
         Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
+
+        int warmup = warmupRows < 0 ? rows / 5 : warmupRows;
+        if (warmup > 0) {
+          warmUp(kafka, dir, schema, warmup);
+        }
 
         Progress.say("Raw Kafka consumer reading the same topic ...");
         long rawCpu0 = processCpuNanos();
@@ -175,6 +189,7 @@ public final class IngestBench implements Callable<Integer> {
           result.put("dim", dim);
           result.put("shards", shards);
           result.put("parallelism", parallelism);
+          result.put("warmup_rows", warmup);
           result.put("seal_rows", sealRows);
           result.put("seal_age_ms", sealAgeMillis);
           result.put("checkpoint_ms", checkpointMillis);
@@ -207,6 +222,33 @@ public final class IngestBench implements Callable<Integer> {
     }
     System.out.println(Json.write(result));
     return 0;
+  }
+
+  /**
+   * Runs the same job over {@code count} rows of another collection until its manifest covers them, then cancels it:
+   * the JIT compiles the job's paths (WAL decoding, sealing, Parquet, Flink's source and checkpoints) before the
+   * measured job starts, as it has in a job that has run for a while. The raw consumer's paths are warm from the
+   * producer and its own first read.
+   */
+  private void warmUp(EmbeddedKafka kafka, Path dir, CollectionSchema schema, int count) throws Exception {
+    String collection = "bench_ingest_warmup";
+    Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
+    catalog.create(collection, schema, shards, Map.of(), Map.of());
+    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, shards);
+    Progress.say("Warm-up: the job over %,d rows of another collection ...", count);
+    try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, schema, shards).build()) {
+      produce(w, 0, count);
+    }
+    IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(), kafka.bootstrapServers())
+        .sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
+    Configuration flink = new Configuration();
+    flink.setString("taskmanager.memory.managed.size", "128m");
+    JobClient job = IngestionJob.start(options, parallelism, Duration.ofMillis(checkpointMillis), flink);
+    try (ManifestPoller poller = new ManifestPoller(catalog, collection)) {
+      poller.awaitCovers(endOffsets(kafka.bootstrapServers(), collection, shards), Duration.ofMinutes(10));
+    } finally {
+      job.cancel().get(1, TimeUnit.MINUTES);
+    }
   }
 
   private void produce(WalWriter w, long firstId, int count) {
