@@ -131,18 +131,10 @@ public final class IngestBench implements Callable<Integer> {
         double rawCpuPerRow = (processCpuNanos() - rawCpu0) / 1e3 / rows;
         Progress.say("  %,.0f rows/s (%.1f us of process CPU per row)", rawBefore, rawCpuPerRow);
 
-        IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(),
-            kafka.bootstrapServers()).sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
             + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
-        Configuration flink = new Configuration();
-        flink.setString("taskmanager.memory.managed.size", "128m");
-        flink.setString("state.backend.type", stateBackend);
-        if ("rocksdb".equals(stateBackend)) {
-          flink.setString("execution.checkpointing.incremental", "true");
-        }
         long start = System.nanoTime();
-        JobClient job = IngestionJob.start(options, parallelism, Duration.ofMillis(checkpointMillis), flink);
+        JobClient job = startJob(collection, dir, kafka.bootstrapServers());
         boolean cancelled = false;
         try {
           ManifestPoller poller = new ManifestPoller(catalog, collection);
@@ -239,16 +231,25 @@ public final class IngestBench implements Callable<Integer> {
     try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, schema, shards).build()) {
       produce(w, 0, count);
     }
-    IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(), kafka.bootstrapServers())
-        .sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
-    Configuration flink = new Configuration();
-    flink.setString("taskmanager.memory.managed.size", "128m");
-    JobClient job = IngestionJob.start(options, parallelism, Duration.ofMillis(checkpointMillis), flink);
+    JobClient job = startJob(collection, dir, kafka.bootstrapServers());
     try (ManifestPoller poller = new ManifestPoller(catalog, collection)) {
       poller.awaitCovers(endOffsets(kafka.bootstrapServers(), collection, shards), Duration.ofMinutes(10));
     } finally {
       job.cancel().get(1, TimeUnit.MINUTES);
     }
+  }
+
+  /** Starts the ingestion job of {@code collection} on a MiniCluster with the bench's seal and Flink settings. */
+  private JobClient startJob(String collection, Path dir, String bootstrap) throws Exception {
+    IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(), bootstrap)
+        .sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
+    Configuration flink = new Configuration();
+    flink.setString("taskmanager.memory.managed.size", "128m");
+    flink.setString("state.backend.type", stateBackend);
+    if ("rocksdb".equals(stateBackend)) {
+      flink.setString("execution.checkpointing.incremental", "true");
+    }
+    return IngestionJob.start(options, parallelism, Duration.ofMillis(checkpointMillis), flink);
   }
 
   private void produce(WalWriter w, long firstId, int count) {

@@ -97,10 +97,12 @@ final class SegmentGrowth implements AutoCloseable {
     return new ShardGrowth(split.partition(), split.partition() >= shards, split.startOffset());
   }
 
-  /** Takes one record of {@code s}'s partition, consumed at wall-clock time {@code now}. */
+  /**
+   * Takes one record of {@code s}'s partition, consumed at wall-clock time {@code now}. Finished seals are emitted by
+   * the caller ({@link #emitFinished}, which the reader runs before every record), or here when the seal queue is full.
+   */
   void add(ShardGrowth s, ConsumerRecord<byte[], byte[]> r, long now, Consumer<IngestEvent> out) throws Exception {
     FailurePoints.check(FailurePoints.RECORD);
-    emitFinished(false, out);
     long offset = r.offset();
     if (offset < s.openFirst) {
       return; // before where the shard starts (sealed already)
