@@ -99,29 +99,43 @@ public final class WalCodec {
    *     malformed body, or a row that breaks its schema
    */
   public WalRecord decode(byte[] value) {
-    if (value == null || value.length < HEADER_BYTES) {
-      throw new WalDecodeException("record too short: " + (value == null ? "null" : value.length + " bytes")
-          + ", a WAL record has an 8-byte header");
+    if (value == null) {
+      throw new WalDecodeException("record too short: null, a WAL record has an 8-byte header");
     }
-    if (value[0] != MAGIC_0 || value[1] != MAGIC_1) {
-      throw new WalDecodeException(String.format("bad magic 0x%02x%02x, expected 0x5157 ('QW')", value[0], value[1]));
+    return decode(value, 0, value.length);
+  }
+
+  /**
+   * Decodes the record value held in {@code buf[off, off + len)}.
+   *
+   * @throws WalDecodeException as {@link #decode(byte[])}
+   */
+  public WalRecord decode(byte[] buf, int off, int len) {
+    if (len < HEADER_BYTES) {
+      throw new WalDecodeException("record too short: " + len + " bytes, a WAL record has an 8-byte header");
     }
-    if (value[2] != FORMAT_VERSION) {
-      throw new WalDecodeException("unknown WAL format version " + value[2] + ", this reader knows " + FORMAT_VERSION);
+    if (buf[off] != MAGIC_0 || buf[off + 1] != MAGIC_1) {
+      throw new WalDecodeException(String.format("bad magic 0x%02x%02x, expected 0x5157 ('QW')", buf[off],
+          buf[off + 1]));
+    }
+    if (buf[off + 2] != FORMAT_VERSION) {
+      throw new WalDecodeException("unknown WAL format version " + buf[off + 2] + ", this reader knows "
+          + FORMAT_VERSION);
     }
     WalOp op;
     try {
-      op = WalOp.fromId(value[3]);
+      op = WalOp.fromId(buf[off + 3]);
     } catch (IllegalArgumentException e) {
       throw new WalDecodeException(e.getMessage());
     }
-    int sv = ((value[4] & 0xff) << 24) | ((value[5] & 0xff) << 16) | ((value[6] & 0xff) << 8) | (value[7] & 0xff);
+    int sv = ((buf[off + 4] & 0xff) << 24) | ((buf[off + 5] & 0xff) << 16) | ((buf[off + 6] & 0xff) << 8)
+        | (buf[off + 7] & 0xff);
     Versioned v = versions.get(sv);
     if (v == null) {
       throw new WalDecodeException("unknown schema version " + sv + ", known " + versions.keySet());
     }
     try {
-      decoder = DecoderFactory.get().binaryDecoder(value, HEADER_BYTES, value.length - HEADER_BYTES, decoder);
+      decoder = DecoderFactory.get().binaryDecoder(buf, off + HEADER_BYTES, len - HEADER_BYTES, decoder);
       String partition = decoder.readString();
       WalRecord out;
       if (op == WalOp.DELETE) {

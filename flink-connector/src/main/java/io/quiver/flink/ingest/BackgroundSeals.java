@@ -16,9 +16,9 @@ import javax.annotation.Nullable;
  */
 final class BackgroundSeals implements AutoCloseable {
   /** A seal of range {@code first..} of {@code shard}. */
-  record InFlight(ShardGrowth shard, long first, CompletableFuture<SealedPiece> piece) {
+  record InFlight(ShardGrowth shard, long first, CompletableFuture<Sealer.Result> piece) {
     /** The sealed piece; a failed seal's exception is rethrown as it was thrown. */
-    SealedPiece result() throws Exception {
+    Sealer.Result result() throws Exception {
       try {
         return piece.get();
       } catch (ExecutionException e) {
@@ -47,7 +47,7 @@ final class BackgroundSeals implements AutoCloseable {
     return queue.size() >= max;
   }
 
-  void submit(ShardGrowth shard, long first, Callable<SealedPiece> seal) {
+  void submit(ShardGrowth shard, long first, Callable<Sealer.Result> seal) {
     queue.add(new InFlight(shard, first, CompletableFuture.supplyAsync(() -> {
       try {
         return seal.call();
@@ -61,7 +61,7 @@ final class BackgroundSeals implements AutoCloseable {
 
   /** The oldest seal in flight, or null. */
   @Nullable
-  CompletableFuture<SealedPiece> head() {
+  CompletableFuture<Sealer.Result> head() {
     InFlight head = queue.peek();
     return head == null ? null : head.piece();
   }

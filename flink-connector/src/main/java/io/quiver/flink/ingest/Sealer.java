@@ -12,10 +12,12 @@ import io.quiver.engine.segment.DeleteFiles;
 import io.quiver.engine.segment.SegmentFiles;
 import io.quiver.engine.segment.SegmentStats;
 import io.quiver.engine.segment.SegmentWriter;
+import io.quiver.engine.wal.WalDecodeException;
+import io.quiver.engine.wal.WalOp;
 import io.quiver.engine.wal.WalRecord;
 import io.quiver.flink.FailurePoints;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,12 +26,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Turns the growing entries of one shard's open range into files: one segment per partition holding the rows in
- * offset order, and one delete file holding the tombstones (pk, delete offset). Names are deterministic in
- * (collection, shard, first, last offset of the range), so a replay of the same range rewrites the same files. The
- * files become visible only when the manifest commit that lists them lands.
+ * Turns the WAL records of one shard's sealed range ({@link RawRange}) into files: one segment per partition holding
+ * the latest row of each primary key in offset order, and one delete file holding the tombstones (pk, delete
+ * offset). Names are deterministic in (collection, shard, first, last offset of the range), so a replay of the same
+ * range rewrites the same files. The files become visible only when the manifest commit that lists them lands.
  *
- * <p>Stateless between seals; {@link SegmentGrowth} calls it from its reader's one seal thread.
+ * <p>Each record is decoded once, here, and rows stream into the segment writers in offset order, so decoded rows die
+ * young. Last write wins by offset among the records that decode: a first pass groups the records by Kafka key
+ * (a valid record's key is its primary key's bytes, which {@link WalDecoder} checks), and only for keys written more
+ * than once are records decoded ahead, newest first, until the latest valid one — so a poison record never hides an
+ * earlier valid write of its key. Records that do not decode become dead letters of the result.
+ *
+ * <p>Used from its reader's one seal thread only (its decoder is not thread-safe).
  */
 final class Sealer {
   private final String collection;
@@ -38,55 +46,99 @@ final class Sealer {
   private final CollectionSchema schema;
   private final Map<String, IndexSpec> indexSpecs;
   private final SegmentIndexer indexer;
+  private final WalDecoder decoder;
 
   Sealer(String collection, Configuration conf, Path collectionDir, CollectionSchema schema,
-      Map<String, IndexSpec> indexSpecs, SegmentIndexer indexer) {
+      List<CollectionSchema> previousSchemas, Map<String, IndexSpec> indexSpecs, SegmentIndexer indexer) {
     this.collection = collection;
     this.conf = conf;
     this.collectionDir = collectionDir;
     this.schema = schema;
     this.indexSpecs = indexSpecs;
     this.indexer = indexer;
+    this.decoder = new WalDecoder(schema, previousSchemas);
   }
 
-  /** The latest operation on one primary key in a shard's open range: its row, or null for a delete. */
-  record Entry(Object pk, long offset, @Nullable WalRecord row) {
-    boolean isDelete() {
-      return row == null;
-    }
-  }
+  /** A sealed range: the piece for the committer and the range's records that could not be decoded. */
+  record Result(SealedPiece piece, List<DeadLetter> deadLetters) {}
 
-  SealedPiece seal(int shard, long first, long last, List<Entry> entries) {
+  /** Decoded ahead of the offset-order pass: the latest valid record of a key, or a record that failed to decode. */
+  private record Ahead(@Nullable WalRecord winner, @Nullable String error) {}
+
+  Result seal(int shard, long first, long last, RawRange records) {
     FailurePoints.check(FailurePoints.SEAL_BEFORE_FILES);
-    List<Entry> rows = new ArrayList<>();
-    List<DeleteFiles.Delete> deletes = new ArrayList<>();
-    for (Entry e : entries) {
-      if (e.isDelete()) {
-        deletes.add(new DeleteFiles.Delete(e.pk(), e.offset()));
-      } else {
-        rows.add(e);
+    int n = records.size();
+    int[] previous = records.previousOfSameKey();
+    boolean[] superseded = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      if (previous[i] >= 0) {
+        superseded[previous[i]] = true;
       }
     }
-    rows.sort(Comparator.comparingLong(Entry::offset));
-    deletes.sort(Comparator.comparingLong(DeleteFiles.Delete::offset));
-
-    ArrayNode segments = ChecksummedJson.MAPPER.createArrayNode();
-    Map<String, List<Entry>> byPartition = new TreeMap<>();
-    for (Entry e : rows) {
-      byPartition.computeIfAbsent(e.row().partition(), p -> new ArrayList<>()).add(e);
-    }
-    String baseId = SegmentFiles.walSegmentId(collection, shard, first, last);
-    for (Map.Entry<String, List<Entry>> p : byPartition.entrySet()) {
-      String id = WalRecord.DEFAULT_PARTITION.equals(p.getKey()) ? baseId : baseId + "-" + p.getKey();
-      try (SegmentWriter w = SegmentWriter.create(conf, collectionDir, schema, id, p.getKey(), shard)) {
-        for (Entry e : p.getValue()) {
-          w.write(e.row().row(), 0, e.offset());
+    // keys written more than once: decode newest first until the latest record that decodes
+    Map<Integer, Ahead> ahead = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (!superseded[i] && previous[i] >= 0) {
+        for (int j = i; j >= 0; j = previous[j]) {
+          try {
+            ahead.put(j, new Ahead(decode(records, j), null));
+            break;
+          } catch (WalDecodeException e) {
+            ahead.put(j, new Ahead(null, e.getMessage()));
+          }
         }
+      }
+    }
+
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    List<DeleteFiles.Delete> deletes = new ArrayList<>();
+    Map<String, SegmentWriter> writers = new TreeMap<>();
+    String baseId = SegmentFiles.walSegmentId(collection, shard, first, last);
+    ArrayNode segments = ChecksummedJson.MAPPER.createArrayNode();
+    try {
+      for (int i = 0; i < n; i++) {
+        Ahead a = ahead.get(i);
+        WalRecord rec;
+        if (a != null) {
+          if (a.error() != null) {
+            deadLetters.add(deadLetter(shard, records, i, a.error()));
+          }
+          rec = a.winner();
+        } else {
+          try {
+            rec = decode(records, i);
+          } catch (WalDecodeException e) {
+            deadLetters.add(deadLetter(shard, records, i, e.getMessage()));
+            continue;
+          }
+          if (superseded[i]) {
+            continue; // a later record of the key decoded (an older one was decoded only to find poison)
+          }
+        }
+        if (rec == null) {
+          continue;
+        }
+        if (rec.op() == WalOp.DELETE) {
+          deletes.add(new DeleteFiles.Delete(rec.pk(), records.offset(i)));
+        } else {
+          String partition = rec.partition();
+          SegmentWriter w = writers.get(partition);
+          if (w == null) {
+            String id = WalRecord.DEFAULT_PARTITION.equals(partition) ? baseId : baseId + "-" + partition;
+            w = SegmentWriter.create(conf, collectionDir, schema, id, partition, shard);
+            writers.put(partition, w);
+          }
+          w.write(rec.row(), 0, records.offset(i));
+        }
+      }
+      for (SegmentWriter w : writers.values()) {
         SegmentStats stats = w.finish();
-        Map<String, IndexFile> indexes = indexer.index(conf, SegmentFiles.segmentDir(collectionDir, id), schema,
-            stats, indexSpecs);
+        Map<String, IndexFile> indexes = indexer.index(conf, SegmentFiles.segmentDir(collectionDir,
+            w.segmentId()), schema, stats, indexSpecs);
         segments.add(ManifestParser.segmentJson(SegmentEntry.written(stats, indexes)));
       }
+    } finally {
+      writers.values().forEach(SegmentWriter::close);
     }
     ArrayNode deleteFiles = ChecksummedJson.MAPPER.createArrayNode();
     if (!deletes.isEmpty()) {
@@ -96,6 +148,19 @@ final class Sealer {
           deletes.get(0).offset(), deletes.get(deletes.size() - 1).offset(), bytes)));
     }
     FailurePoints.check(FailurePoints.SEAL_AFTER_FILES);
-    return new SealedPiece(shard, first, last, segments.toString(), deleteFiles.toString());
+    return new Result(new SealedPiece(shard, first, last, segments.toString(), deleteFiles.toString()),
+        deadLetters);
+  }
+
+  private WalRecord decode(RawRange records, int i) {
+    int len = records.valueLength(i);
+    if (len < 0) {
+      throw new WalDecodeException("record too short: null, a WAL record has an 8-byte header");
+    }
+    return decoder.decode(records.key(i), records.bytes(i), records.valueStart(i), len);
+  }
+
+  private static DeadLetter deadLetter(int shard, RawRange records, int i, String error) {
+    return new DeadLetter(shard, records.offset(i), records.key(i), records.value(i), error);
   }
 }

@@ -1,15 +1,10 @@
 package io.quiver.flink.ingest;
 
 import io.quiver.engine.catalog.Manifest;
-import io.quiver.engine.wal.WalDecodeException;
-import io.quiver.engine.wal.WalOp;
-import io.quiver.engine.wal.WalRecord;
 import io.quiver.flink.FailurePoints;
 import io.quiver.flink.IngestionOptions;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -21,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The growing segments of one reader's shards: each WAL record is decoded once, as it arrives, into its shard's
- * {@link ShardGrowth}; a range seals when it reaches {@code sealRows} records or {@code sealBytes} bytes, or when its
- * age seal is due. Seals run on the reader's seal thread ({@link BackgroundSeals}, at most
- * {@link #MAX_SEALS_IN_FLIGHT} at a time, then the task thread waits: backpressure); a finished seal's
- * {@link SealedPiece} is emitted on the task thread, in the order the seals started.
+ * The growing segments of one reader's shards: each WAL record's bytes are appended, as they arrive, to its shard's
+ * open range ({@link ShardGrowth}, {@link RawRange}: pooled chunks, no decoding on the task thread); a range seals when
+ * it reaches {@code sealRows} records or {@code sealBytes} bytes, or when its age seal is due. Seals run on the
+ * reader's seal thread ({@link BackgroundSeals}, at most {@link #MAX_SEALS_IN_FLIGHT} at a time, then the task thread
+ * waits: backpressure), which decodes each record once and writes the files ({@link Sealer}); a finished seal's
+ * {@link SealedPiece} and dead letters are emitted on the task thread, in the order the seals started.
  *
  * <p>Exactly once without the rows in checkpoints: a checkpoint records per shard only
  * {@link ShardGrowth#restartOffset()}, the first offset not yet emitted in a piece. A piece emitted before the
@@ -34,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * garbage collection removes). Records the manifest already covers (a restore from a savepoint older than the
  * manifest) are skipped by starting the shard one past the manifest's offset.
  *
- * <p>Records that cannot be decoded, do not match the schema, whose key is not their primary key's bytes, or that
- * come from a partition that is no shard of the collection are emitted as dead letters and still count as consumed.
+ * <p>Records that cannot be decoded, do not match the schema or whose key is not their primary key's bytes are
+ * emitted as dead letters with their range's piece (the seal finds them); records of a partition that is no shard of
+ * the collection at once. Both still count as consumed.
  * Task thread only.
  */
 final class SegmentGrowth implements AutoCloseable {
@@ -51,7 +48,7 @@ final class SegmentGrowth implements AutoCloseable {
 
   private final IngestionOptions options;
   private final Sealer sealer;
-  private final WalDecoder decoder;
+  private final RawRange.Pool chunks;
   private final int shards;
   private final Map<Integer, Long> committed;
   private final BackgroundSeals background;
@@ -67,7 +64,8 @@ final class SegmentGrowth implements AutoCloseable {
     this.options = options;
     this.ends = ends;
     this.sealer = sealer;
-    this.decoder = new WalDecoder(m.schema(), m.previousSchemas());
+    // free chunks kept for reuse: what the ranges in flight and a few open ones hold at their largest
+    this.chunks = new RawRange.Pool((MAX_SEALS_IN_FLIGHT + 2) * options.sealBytes());
     this.shards = m.shards();
     this.committed = new HashMap<>(m.committedOffsets());
     this.background = new BackgroundSeals(threadName, MAX_SEALS_IN_FLIGHT);
@@ -94,7 +92,8 @@ final class SegmentGrowth implements AutoCloseable {
   }
 
   ShardGrowth open(WalSplit split) {
-    return new ShardGrowth(split.partition(), split.partition() >= shards, split.startOffset());
+    return new ShardGrowth(split.partition(), split.partition() >= shards, split.startOffset(),
+        new RawRange(chunks, (int) Math.min(1 << 16, options.sealRows())));
   }
 
   /**
@@ -128,21 +127,20 @@ final class SegmentGrowth implements AutoCloseable {
     s.records++;
     byte[] value = r.value();
     s.bytes += value == null ? 0 : value.length;
-    try {
-      WalRecord rec = decoder.decode(r.key(), value);
-      s.rows.put(rec.pk(), new Sealer.Entry(rec.pk(), offset, rec.op() == WalOp.DELETE ? null : rec));
-    } catch (WalDecodeException e) {
-      deadLetter(r, e.getMessage(), out);
-    }
+    s.range.add(offset, r.key(), value);
     if (s.records >= options.sealRows() || s.bytes >= options.sealBytes()) {
       seal(s, out);
     }
   }
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, String error, Consumer<IngestEvent> out) {
+    deadLetter(new DeadLetter(r.partition(), r.offset(), r.key(), r.value(), error), out);
+  }
+
+  private void deadLetter(DeadLetter d, Consumer<IngestEvent> out) {
     deadLetters.inc();
-    LOG.warn("Dead letter from shard {} offset {}: {}", r.partition(), r.offset(), error);
-    out.accept(IngestEvent.of(new DeadLetter(r.partition(), r.offset(), r.key(), r.value(), error)));
+    LOG.warn("Dead letter from shard {} offset {}: {}", d.shard, d.offset, d.error);
+    out.accept(IngestEvent.of(d));
   }
 
   /**
@@ -194,8 +192,8 @@ final class SegmentGrowth implements AutoCloseable {
     int shard = s.shard;
     long first = s.openFirst;
     long last = s.lastConsumed;
-    List<Sealer.Entry> entries = new ArrayList<>(s.rows.values());
-    s.rows = new HashMap<>((int) (entries.size() / 0.75f) + 1); // sized like the last range: no rehashing
+    RawRange records = s.range;
+    s.range = new RawRange(chunks, records.size()); // sized like the last range
     while (background.isFull()) {
       emitOne(true, out);
     }
@@ -203,10 +201,14 @@ final class SegmentGrowth implements AutoCloseable {
     long started = System.nanoTime();
     background.submit(s, first, () -> {
       long t0 = System.nanoTime();
-      SealedPiece piece = sealer.seal(shard, first, last, entries);
-      LOG.info("Sealed shard {} {}..{}: {} entries in {} ms ({} ms after the seal was asked for)", shard, first,
-          last, entries.size(), (System.nanoTime() - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
-      return piece;
+      try {
+        Sealer.Result sealed = sealer.seal(shard, first, last, records);
+        LOG.info("Sealed shard {} {}..{}: {} records in {} ms ({} ms after the seal was asked for)", shard, first,
+            last, records.size(), (System.nanoTime() - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+        return sealed;
+      } finally {
+        records.release();
+      }
     });
     seals.inc();
     s.openFirst = last + 1;
@@ -234,19 +236,22 @@ final class SegmentGrowth implements AutoCloseable {
     if (f == null) {
       return false;
     }
-    SealedPiece piece = f.result();
+    Sealer.Result sealed = f.result();
     Long first = f.shard().sealing.pollFirst();
     if (first == null || first != f.first()) {
       throw new IllegalStateException("Shard " + f.shard().shard + ": sealed range " + f.first()
           + ".. finished out of order (expected " + first + "..)");
     }
-    out.accept(IngestEvent.of(piece));
+    for (DeadLetter d : sealed.deadLetters()) {
+      deadLetter(d, out);
+    }
+    out.accept(IngestEvent.of(sealed.piece()));
     return true;
   }
 
   /** The oldest seal in flight (completes when its piece can be emitted), or null. */
   @Nullable
-  CompletableFuture<SealedPiece> oldestSeal() {
+  CompletableFuture<Sealer.Result> oldestSeal() {
     return background.head();
   }
 

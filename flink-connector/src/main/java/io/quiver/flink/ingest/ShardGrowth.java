@@ -1,12 +1,11 @@
 package io.quiver.flink.ingest;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
 
 /**
  * The growing segment of one shard inside its reader (the split's state; the task thread only). Offsets
- * {@code [openFirst, lastConsumed]} form the open range: consumed, not sealed yet; {@code rows} holds its latest
- * operation per primary key (last write wins by offset, deletes kept as entries without a row). Ranges handed to the
+ * {@code [openFirst, lastConsumed]} form the open range: consumed, not sealed yet; {@code range} holds its records as
+ * read (the seal decodes them, last write wins by offset, deletes become a delete file). Ranges handed to the
  * seal thread wait in {@code sealing} until their piece is emitted. Every consumed offset (rows, deletes, superseded
  * rows, poison records) falls into exactly one sealed range, so committed ranges are contiguous.
  *
@@ -22,7 +21,8 @@ final class ShardGrowth {
   long records;
   /** Bytes of the WAL values in the open range. */
   long bytes;
-  HashMap<Object, Sealer.Entry> rows = new HashMap<>();
+  /** The open range's records as read, decoded only when the range seals. */
+  RawRange range;
   /** Wall-clock time (ms) at which the open range's age seal is due, or -1 when the range is empty. */
   long deadline = -1;
   /** Whether the open range's age seal was due and waits for the shard's backlog to drain. */
@@ -36,8 +36,9 @@ final class ShardGrowth {
   /** First offsets of the ranges being sealed whose pieces are not emitted yet, oldest first. */
   final ArrayDeque<Long> sealing = new ArrayDeque<>();
 
-  ShardGrowth(int shard, boolean foreign, long start) {
+  ShardGrowth(int shard, boolean foreign, long start, RawRange range) {
     this.shard = shard;
+    this.range = range;
     this.foreign = foreign;
     this.openFirst = start;
     this.lastConsumed = start - 1;

@@ -31,11 +31,11 @@ final class WalDecoder {
     previousSchemas.forEach(old -> previous.put(old.version(), old));
   }
 
-  /** The record as a record of the current schema version. */
-  WalRecord decode(byte[] key, byte[] value) {
+  /** The record whose value is held in {@code buf[off, off + len)}, as a record of the current schema version. */
+  WalRecord decode(byte[] key, byte[] buf, int off, int len) {
     WalRecord r;
     try {
-      r = codec.decode(value);
+      r = codec.decode(buf, off, len);
       if (r.schemaVersion() != schema.version()) {
         r = upgrade(r);
       }

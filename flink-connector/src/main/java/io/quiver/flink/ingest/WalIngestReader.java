@@ -56,7 +56,7 @@ final class WalIngestReader
     if (records.isDone()) {
       return records;
     }
-    CompletableFuture<SealedPiece> seal = growth.oldestSeal();
+    CompletableFuture<Sealer.Result> seal = growth.oldestSeal();
     long due = growth.nextDeadline(growths.values());
     long now = System.currentTimeMillis();
     if ((seal != null && seal.isDone()) || due <= now) {

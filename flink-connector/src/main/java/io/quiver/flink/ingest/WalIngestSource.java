@@ -45,7 +45,7 @@ public final class WalIngestSource
     Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
     Manifest m = catalog.current(options.collection());
     Sealer sealer = new Sealer(options.collection(), catalog.conf(), catalog.collectionDir(options.collection()),
-        m.schema(), m.indexSpecs(), options.indexer());
+        m.schema(), m.previousSchemas(), m.indexSpecs(), options.indexer());
     Map<Integer, Long> ends = new ConcurrentHashMap<>();
     SegmentGrowth growth = new SegmentGrowth(options, m, sealer, context.metricGroup(),
         "quiver-sealer-" + options.collection() + "-" + context.getIndexOfSubtask(), ends);

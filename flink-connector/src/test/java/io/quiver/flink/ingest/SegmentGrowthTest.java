@@ -68,8 +68,8 @@ class SegmentGrowthTest {
 
   private SegmentGrowth growth(IngestionOptions options) {
     Manifest m = catalog.current("c");
-    Sealer sealer = new Sealer("c", catalog.conf(), catalog.collectionDir("c"), m.schema(), m.indexSpecs(),
-        options.indexer());
+    Sealer sealer = new Sealer("c", catalog.conf(), catalog.collectionDir("c"), m.schema(), m.previousSchemas(),
+        m.indexSpecs(), options.indexer());
     return new SegmentGrowth(options, m, sealer, new UnregisteredMetricsGroup(), "test-sealer", ends);
   }
 
@@ -153,6 +153,56 @@ class SegmentGrowthTest {
       assertThat(p.segments).as("rows 7 (offset 2) and 10").contains("\"row-count\":2");
       assertThat(p.deletes).as("deletes of 8 and 9").contains("\"count\":2");
     }
+  }
+
+  @Test
+  void aPoisonRecordNeverHidesAnEarlierValidWriteOfItsKey_andEveryPoisonRecordIsADeadLetter() throws Exception {
+    byte[] poison = "not a WAL record".getBytes(StandardCharsets.UTF_8);
+    try (SegmentGrowth g = growth(options(9, Duration.ofHours(1)))) {
+      ShardGrowth s = g.open(new WalSplit(1, 0));
+      g.add(s, insert(1, 0, 7, 0), 1, out::add);
+      g.add(s, record(1, 1, 0, Sharding.keyBytes(7L), poison), 1, out::add); // poison with 7's key: 7 stays
+      g.add(s, insert(1, 2, 9, 0), 1, out::add);
+      g.add(s, record(1, 3, 0, Sharding.keyBytes(9L), poison), 1, out::add); // poison before the upsert of 9
+      g.add(s, upsert(1, 4, 9), 1, out::add); // 9's latest valid write: offset 4
+      g.add(s, record(1, 5, 0, Sharding.keyBytes(9L), poison), 1, out::add);
+      g.add(s, insert(1, 6, 11, 0), 1, out::add);
+      g.add(s, delete(1, 7, 11), 1, out::add); // 11 deleted in the same range
+      g.add(s, record(1, 8, 0, Sharding.keyBytes(11L), poison), 1, out::add); // the delete still wins
+      g.emitFinished(true, out::add);
+      assertThat(deadLetters()).extracting(d -> d.offset).containsExactly(1L, 3L, 5L, 8L);
+      SealedPiece p = pieces().get(0);
+      assertThat(p.lastOffset).isEqualTo(8);
+      assertThat(p.deletes).as("the delete of 11").contains("\"count\":1");
+      Map<Object, float[]> rows = sealedRows(p);
+      assertThat(rows.keySet()).containsExactlyInAnyOrder(7L, 9L);
+      assertThat(rows.get(7L)[0]).isEqualTo(7f);
+      assertThat(rows.get(9L)[0]).as("the upsert's vector").isEqualTo(-9f);
+    }
+  }
+
+  private ConsumerRecord<byte[], byte[]> upsert(int shard, long offset, long id) {
+    Row row = Row.of(SCHEMA, Map.of("id", id, "emb", new float[] {-id, 1, 2, 3}));
+    byte[] value = codec.encode(WalRecord.upsert(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, id, row));
+    return record(shard, offset, 0, Sharding.keyBytes(id), value);
+  }
+
+  /** The rows of a piece's segment files by primary key (their vectors), read back from the warehouse. */
+  private Map<Object, float[]> sealedRows(SealedPiece p) throws Exception {
+    Map<Object, float[]> rows = new java.util.HashMap<>();
+    try (org.apache.arrow.memory.BufferAllocator alloc = new org.apache.arrow.memory.RootAllocator()) {
+      for (com.fasterxml.jackson.databind.JsonNode seg : io.quiver.engine.io.ChecksummedJson.MAPPER
+          .readTree(p.segments)) {
+        try (io.quiver.engine.segment.SegmentData d = io.quiver.engine.segment.SegmentReader.read(catalog.conf(),
+            io.quiver.engine.segment.SegmentFiles.segmentDir(catalog.collectionDir("c"), seg.get("stats").get("segment-id").asText()),
+            SCHEMA, alloc, null)) {
+          for (int i = 0; i < d.rowCount(); i++) {
+            rows.put(d.pk(i), (float[]) d.row(i).get(SCHEMA.position("emb")));
+          }
+        }
+      }
+    }
+    return rows;
   }
 
   @Test
