@@ -7,13 +7,16 @@ import io.quiver.engine.schema.Row;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.PageWriteStore;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
@@ -35,8 +38,11 @@ import org.apache.parquet.schema.Type;
  * <p>Parquet's own pieces do the file (ParquetFileWriter: row groups, footer, page CRCs), compression and page
  * buffering (ColumnChunkPageWriteStore) and the scalar and system columns (its column writers through a record
  * consumer over the schema without vector fields: dictionaries, statistics). Vector columns bypass the column
- * writers: {@link VectorPages} writes their data pages whole. Row groups close at {@code rowGroupSize} buffered
- * bytes, as ParquetWriter's do. Not thread-safe.
+ * writers: {@link VectorPages} writes their data pages whole, uncompressed: embeddings are close to random bits, so a
+ * general-purpose codec gains almost nothing on them and costs a compression (and a copy) at every write and a
+ * decompression at every read; the other columns use the given codec (the codec is a per-column-chunk property
+ * every Parquet reader follows). Row groups close at {@code rowGroupSize} buffered bytes, as ParquetWriter's do.
+ * Not thread-safe.
  */
 final class SegmentFileWriter implements Closeable {
   /** The footer key parquet-avro reads its Avro schema from. */
@@ -49,6 +55,11 @@ final class SegmentFileWriter implements Closeable {
   private final ParquetProperties props;
   private final CodecFactory codecs;
   private final CompressionCodecFactory.BytesInputCompressor compressor;
+  private final CompressionCodecFactory.BytesInputCompressor uncompressed;
+  /** Runs of consecutive scalar top-level fields, and each vector field alone, in schema order: a page store each. */
+  private final List<MessageType> runs = new ArrayList<>();
+  /** Per run: whether it holds a vector field (written uncompressed). */
+  private final List<Boolean> vectorRuns = new ArrayList<>();
   private final MessageType parquet;
   private final MessageType scalars;
   private final Map<String, String> footer;
@@ -59,7 +70,9 @@ final class SegmentFileWriter implements Closeable {
   private final VectorPages[] vectors; // per schema field, null for scalars
   private final int metaIndex;
   private final int seqIndex;
-  private ColumnChunkPageWriteStore pages;
+  /** The row group's page stores, one per run, and the page writers of all of them by column. */
+  private final List<ColumnChunkPageWriteStore> stores = new ArrayList<>();
+  private PageWriteStore pages;
   private ColumnWriteStore columns;
   private RecordConsumer out;
   private long rows;
@@ -97,6 +110,21 @@ final class SegmentFileWriter implements Closeable {
     this.footer = Map.of(AVRO_SCHEMA_KEY, avro.toString(), ParquetWriter.OBJECT_MODEL_NAME_PROP, "avro");
     this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(codec);
+    this.uncompressed = codecs.getCompressor(CompressionCodecName.UNCOMPRESSED);
+    List<Type> run = new ArrayList<>();
+    boolean runIsVector = false;
+    for (int i = 0; i < parquet.getFieldCount(); i++) {
+      boolean vector = i < fields.size() && vectors[i] != null;
+      if (!run.isEmpty() && (vector || runIsVector)) {
+        runs.add(new MessageType(parquet.getName(), run));
+        vectorRuns.add(runIsVector);
+        run = new ArrayList<>();
+      }
+      run.add(parquet.getType(i));
+      runIsVector = vector;
+    }
+    runs.add(new MessageType(parquet.getName(), run));
+    vectorRuns.add(runIsVector);
     this.file = new ParquetFileWriter(target, parquet, ParquetFileWriter.Mode.OVERWRITE, rowGroupSize,
         ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, props);
     file.start();
@@ -104,8 +132,16 @@ final class SegmentFileWriter implements Closeable {
   }
 
   private void startRowGroup() {
-    pages = new ColumnChunkPageWriteStore(compressor, parquet, props.getAllocator(),
-        props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+    Map<ColumnDescriptor, ColumnChunkPageWriteStore> byColumn = new HashMap<>();
+    for (int r = 0; r < runs.size(); r++) {
+      MessageType run = runs.get(r);
+      ColumnChunkPageWriteStore store = new ColumnChunkPageWriteStore(vectorRuns.get(r) ? uncompressed : compressor,
+          run,
+          props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+      stores.add(store);
+      run.getColumns().forEach(c -> byColumn.put(c, store));
+    }
+    pages = c -> byColumn.get(c).getPageWriter(c);
     // Page writers are looked up by column path, so the scalar store writes into the full schema's chunks.
     columns = props.newColumnWriteStore(scalars, pages);
     out = new ColumnIOFactory(false).getColumnIO(scalars).getRecordWriter(columns);
@@ -183,10 +219,12 @@ final class SegmentFileWriter implements Closeable {
         v.flush(pages.getPageWriter(v.descriptor()));
       }
     }
-    pages.flushToFileWriter(file);
+    for (ColumnChunkPageWriteStore store : stores) {
+      store.flushToFileWriter(file); // runs in schema order: the row group's column chunks are too
+    }
     file.endBlock();
     columns.close();
-    pages.close();
+    closeStores();
     rows = 0;
     startRowGroup();
   }
@@ -213,10 +251,15 @@ final class SegmentFileWriter implements Closeable {
     }
   }
 
+  private void closeStores() {
+    stores.forEach(ColumnChunkPageWriteStore::close);
+    stores.clear();
+  }
+
   private void release() {
     try {
       columns.close();
-      pages.close();
+      closeStores();
     } finally {
       codecs.release();
     }

@@ -21,11 +21,14 @@ import org.apache.avro.io.Encoder;
  * <p>Field order and types are exactly those of {@link AvroSchemas#rowSchema} (nullable fields are the union
  * {@code [null, T]}, FLOAT_VECTOR an array of float, VARCHAR and JSON strings, {@code __meta} a nullable string
  * last when the schema has a dynamic field), so the bytes are those a {@code GenericDatumWriter} of that schema
- * writes (pinned by the golden fixtures) and any Avro reader reads them. Stateless and thread-safe.
+ * writes (pinned by the golden fixtures) and any Avro reader reads them. Not thread-safe (a reused buffer for vector
+ * bytes), like the {@link WalCodec} that owns it.
  */
 final class RowBody {
   private final CollectionSchema schema;
   private final FieldSchema[] fields;
+  /** Vector bytes on their way from the decoder into a {@code float[]}. */
+  private byte[] scratch = new byte[0];
 
   RowBody(CollectionSchema schema) {
     this.schema = schema;
@@ -109,7 +112,7 @@ final class RowBody {
     return index;
   }
 
-  private static Object readValue(FieldSchema f, BinaryDecoder in) throws IOException {
+  private Object readValue(FieldSchema f, BinaryDecoder in) throws IOException {
     return switch (f.type()) {
       case BOOL -> in.readBoolean();
       case INT32 -> in.readInt();
@@ -126,10 +129,10 @@ final class RowBody {
    * An Avro array of floats (one or more blocks) into a {@code float[]}. The array grows with what was read, never
    * with what a block count claims, so a corrupt count cannot allocate more than the record's bytes hold.
    */
-  private static float[] readFloats(FieldSchema f, BinaryDecoder in) throws IOException {
+  private float[] readFloats(FieldSchema f, BinaryDecoder in) throws IOException {
     float[] out = new float[f.dim()];
     int n = 0;
-    byte[] raw = null;
+    byte[] raw = scratch;
     for (long block = in.readArrayStart(); block != 0; block = in.arrayNext()) {
       if (block < 0 || block > (Integer.MAX_VALUE - 8) / Float.BYTES - n) {
         throw new IOException("array block count " + block + " of field '" + f.name() + "' is out of range");
@@ -138,8 +141,9 @@ final class RowBody {
       // (readFixed fails on a truncated record before a chunk is filled, so a corrupt count allocates little)
       for (int left = (int) block; left > 0; ) {
         int chunk = Math.min(left, Math.max(f.dim(), 64));
-        if (raw == null || raw.length < chunk * Float.BYTES) {
+        if (raw.length < chunk * Float.BYTES) {
           raw = new byte[chunk * Float.BYTES];
+          scratch = raw;
         }
         in.readFixed(raw, 0, chunk * Float.BYTES);
         if (n + chunk > out.length) {

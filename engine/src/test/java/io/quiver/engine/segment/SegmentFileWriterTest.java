@@ -49,6 +49,14 @@ class SegmentFileWriterTest {
           .isEqualTo(new AvroSchemaConverter(threeLevel).convert(AvroSchemas.segmentSchema(schema)));
       assertThat(meta.getKeyValueMetaData()).as("footer carries the Avro schema")
           .containsEntry(SegmentFileWriter.AVRO_SCHEMA_KEY, AvroSchemas.segmentSchema(schema).toString());
+      for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : f.getFooter().getBlocks().get(0).getColumns()) {
+        String top = c.getPath().toArray()[0];
+        boolean vector = schema.fields().stream().anyMatch(fs -> fs.name().equals(top)
+            && fs.type() == io.quiver.engine.schema.DataType.FLOAT_VECTOR);
+        assertThat(c.getCodec()).as("codec of %s", c.getPath()).isEqualTo(vector
+            ? org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED
+            : org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY);
+      }
     }
 
     int seqPos = AvroSchemas.segmentSchema(schema).getField(AvroSchemas.SEQ_COLUMN).pos();

@@ -44,10 +44,12 @@ import picocli.CommandLine.Option;
  * <ol>
  *   <li>Backlog: {@code --rows} inserts are written to the WAL first. The raw consumer reads them all (no decoding);
  *       then the ingestion job starts and drains them; after the job (and the live phase) the raw consumer reads
- *       them all again. The baseline {@code raw_rows_per_s} is the mean of both reads, which bracket the job in time
- *       on a shared machine. {@code cpu_us_per_row} / {@code raw_cpu_us_per_row}: this process's CPU time per row
- *       over the job's drain / the first raw read (broker included in both) — the cost, which other load skews less
- *       than rates. Job rows/s = rows / (job RUNNING → manifest covering the
+ *       them all again. Each side reads {@value #RAW_READS} times (one read of a million records takes about a
+ *       second, so a single one moves by 2-3x with the machine's other load); the baseline {@code raw_rows_per_s} is
+ *       the median of all those reads, which bracket the job in time on a shared machine ({@code raw_before_rows_per_s}
+ *       / {@code raw_after_rows_per_s}: the median of each side). {@code cpu_us_per_row} / {@code
+ *       raw_cpu_us_per_row}: this process's CPU time per row over the job's drain / the raw reads before it (broker
+ *       included in both) — the cost, which other load skews less than rates. Job rows/s = rows / (job RUNNING → manifest covering the
  *       WAL's end offsets); {@code submit_rows_per_s} also counts the MiniCluster's start-up from job submission.
  *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
  *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 50 ms) that
@@ -99,6 +101,9 @@ public final class IngestBench implements Callable<Integer> {
           + "job does not pay the JIT's first compilation of its paths; 0 = measure cold (default rows/5).")
   int warmupRows;
 
+  /** Raw reads on each side of the job. */
+  static final int RAW_READS = 3;
+
   @Override
   public Integer call() throws Exception {
     if (rows < 1 || dim < 1 || shards < 1 || parallelism < 1) {
@@ -125,11 +130,11 @@ public final class IngestBench implements Callable<Integer> {
           warmUp(kafka, dir, schema, warmup);
         }
 
-        Progress.say("Raw Kafka consumer reading the same topic ...");
+        Progress.say("Raw Kafka consumer reading the same topic (%d times) ...", RAW_READS);
         long rawCpu0 = processCpuNanos();
-        double rawBefore = rows / rawRead(kafka.bootstrapServers(), collection, rows);
-        double rawCpuPerRow = (processCpuNanos() - rawCpu0) / 1e3 / rows;
-        Progress.say("  %,.0f rows/s (%.1f us of process CPU per row)", rawBefore, rawCpuPerRow);
+        double[] rawBefore = rawReads(kafka.bootstrapServers(), collection, rows);
+        double rawCpuPerRow = (processCpuNanos() - rawCpu0) / 1e3 / rows / RAW_READS;
+        Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", median(rawBefore), rawCpuPerRow);
 
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
             + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
@@ -162,10 +167,12 @@ public final class IngestBench implements Callable<Integer> {
           cancelled = true;
 
           // The raw read again, after the job: the machine is shared, so the baseline brackets the job in time.
-          Progress.say("Raw Kafka consumer again (the same %,d rows) ...", rows);
-          double rawAfter = rows / rawRead(kafka.bootstrapServers(), collection, rows);
-          Progress.say("  %,.0f rows/s", rawAfter);
-          double rawRate = (rawBefore + rawAfter) / 2;
+          Progress.say("Raw Kafka consumer again (the same %,d rows, %d times) ...", rows, RAW_READS);
+          double[] rawAfter = rawReads(kafka.bootstrapServers(), collection, rows);
+          Progress.say("  median %,.0f rows/s", median(rawAfter));
+          double[] all = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(rawBefore),
+              java.util.Arrays.stream(rawAfter)).toArray();
+          double rawRate = median(all);
 
           Manifest m = catalog.current(collection);
           Progress.say("Reading the manifest's live rows back ...");
@@ -190,8 +197,9 @@ public final class IngestBench implements Callable<Integer> {
           result.put("rows_per_s", Math.round(jobRate));
           result.put("raw_rows_per_s", Math.round(rawRate));
           result.put("ratio", Math.round(jobRate / rawRate * 1000) / 1000.0);
-          result.put("raw_before_rows_per_s", Math.round(rawBefore));
-          result.put("raw_after_rows_per_s", Math.round(rawAfter));
+          result.put("raw_before_rows_per_s", Math.round(median(rawBefore)));
+          result.put("raw_after_rows_per_s", Math.round(median(rawAfter)));
+          result.put("raw_reads_rows_per_s", java.util.Arrays.stream(all).map(Math::rint).toArray());
           result.put("cpu_us_per_row", Math.round(jobCpuPerRow * 10) / 10.0);
           result.put("raw_cpu_us_per_row", Math.round(rawCpuPerRow * 10) / 10.0);
           result.put("steady_rows_per_s", Math.round(steady[0] / steady[1]));
@@ -300,6 +308,21 @@ public final class IngestBench implements Callable<Integer> {
       tps.add(new TopicPartition(WalTopics.walTopic(collection), s));
     }
     return tps;
+  }
+
+  /** Rows/s of {@value #RAW_READS} reads of the whole topic by a plain consumer. */
+  private double[] rawReads(String bootstrap, String collection, int expected) {
+    double[] rates = new double[RAW_READS];
+    for (int i = 0; i < RAW_READS; i++) {
+      rates[i] = expected / rawRead(bootstrap, collection, expected);
+    }
+    return rates;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** Seconds a plain consumer takes to read every record of the topic (values touched, not decoded). */
