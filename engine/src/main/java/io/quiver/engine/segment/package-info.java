@@ -27,8 +27,9 @@
  * first added the row, 0 = the commit that added this segment) and {@code __offset} (INT64: the row's WAL offset,
  * or its position in a batch write). The Avro schema in the footer carries every Quiver field attribute, so a data
  * file describes itself ({@code parquet.avro.schema}). {@code SegmentFileWriter} writes rows straight into that
- * layout (no Avro records, no boxed vector elements); any parquet-avro reader reads the files. SNAPPY compression;
- * Parquet page CRCs written and verified on read.
+ * layout (no Avro records, no boxed vector elements); any parquet-avro reader reads the files. SNAPPY compression
+ * for scalar and system columns, vector columns uncompressed (the codec is per column chunk in the footer); Parquet
+ * page CRCs written and verified on read.
  *
  * <h2>stats.json (format version 1)</h2>
  *

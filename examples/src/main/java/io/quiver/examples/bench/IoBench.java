@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Quiver's path: {@link SegmentWriter} (validated rows to Parquet + stats file) and {@link SegmentReader} (Parquet
  * to Arrow scalars and one contiguous float buffer per vector field, checksums verified). The baseline: an
- * {@link AvroParquetWriter} of plain Avro records with the same fields and compression, and an
+ * {@link AvroParquetWriter} of plain Avro records with the same fields, Snappy for every column (Quiver's segments
+ * leave vector columns uncompressed), and an
  * {@link AvroParquetReader} iterating every record. Each measurement is the best of {@code --repeat} runs, the
  * order alternating so neither side always runs on a warmer JVM.
  */
