@@ -38,10 +38,6 @@ final class RawRange {
         free.offer(chunk);
       }
     }
-
-    int freeChunks() {
-      return free.size();
-    }
   }
 
   private final Pool pool;
@@ -111,16 +107,6 @@ final class RawRange {
   /** The chunk holding record {@code i}'s key and value. */
   byte[] bytes(int i) {
     return chunks.get(chunk[i]);
-  }
-
-  /** Where record {@code i}'s key starts in {@link #bytes}. */
-  int keyStart(int i) {
-    return start[i];
-  }
-
-  /** Length of record {@code i}'s key, -1 for a null key. */
-  int keyLength(int i) {
-    return keyLength[i];
   }
 
   /** Where record {@code i}'s value starts in {@link #bytes}. */

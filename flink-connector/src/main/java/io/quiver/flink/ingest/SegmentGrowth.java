@@ -93,7 +93,7 @@ final class SegmentGrowth implements AutoCloseable {
 
   ShardGrowth open(WalSplit split) {
     return new ShardGrowth(split.partition(), split.partition() >= shards, split.startOffset(),
-        new RawRange(chunks, (int) Math.min(1 << 16, options.sealRows())));
+        new RawRange(chunks, 1024)); // grows by doubling; later ranges start at the size of the last one
   }
 
   /**
