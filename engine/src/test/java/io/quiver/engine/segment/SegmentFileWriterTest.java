@@ -56,6 +56,10 @@ class SegmentFileWriterTest {
         assertThat(c.getCodec()).as("codec of %s", c.getPath()).isEqualTo(vector
             ? org.apache.parquet.hadoop.metadata.CompressionCodecName.UNCOMPRESSED
             : org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY);
+        boolean unique = top.equals(schema.primaryKey().name()) || top.equals(AvroSchemas.OFFSET_COLUMN);
+        if (unique) {
+          assertThat(c.hasDictionaryPage()).as("dictionary of the unique column %s", top).isFalse();
+        }
       }
     }
 
