@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import javax.annotation.Nullable;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -140,17 +141,25 @@ public final class Snapshot implements AutoCloseable {
         todo.add(s);
       }
     }
-    // Every segment but the last on the pool, the last on this thread (no hand-off at all for one segment).
-    List<Future<List<Hit>>> futures = new ArrayList<>();
+    // Every segment but the last offered to the pool, the last on this thread (no hand-off at all for one segment).
+    // Then this thread runs, itself, every offered segment no pool thread has started yet: an idle pool searches
+    // segments side by side, a busy one never makes a search wait in its queue behind other searches' segments
+    // (which set the latency tail under load); FutureTask runs each exactly once, whichever thread gets it first.
+    List<FutureTask<List<Hit>>> offered = new ArrayList<>();
     for (int i = 0; i < todo.size() - 1; i++) {
       LoadedSegment s = todo.get(i);
-      futures.add(pool.submit(() -> SegmentSearcher.search(s, field, req)));
+      FutureTask<List<Hit>> task = new FutureTask<>(() -> SegmentSearcher.search(s, field, req));
+      pool.execute(task);
+      offered.add(task);
     }
     List<Hit> all = new ArrayList<>();
     if (!todo.isEmpty()) {
       all.addAll(SegmentSearcher.search(todo.get(todo.size() - 1), field, req));
     }
-    for (Future<List<Hit>> f : futures) {
+    for (int i = offered.size() - 1; i >= 0; i--) { // the last offered is the least likely to have started
+      offered.get(i).run(); // returns at once when a pool thread has run or is running it
+    }
+    for (FutureTask<List<Hit>> f : offered) {
       all.addAll(join(f));
     }
     return all;
