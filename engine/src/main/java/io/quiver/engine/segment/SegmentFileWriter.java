@@ -136,8 +136,7 @@ final class SegmentFileWriter implements Closeable {
     for (int r = 0; r < runs.size(); r++) {
       MessageType run = runs.get(r);
       ColumnChunkPageWriteStore store = new ColumnChunkPageWriteStore(vectorRuns.get(r) ? uncompressed : compressor,
-          run,
-          props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+          run, props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
       stores.add(store);
       run.getColumns().forEach(c -> byColumn.put(c, store));
     }
