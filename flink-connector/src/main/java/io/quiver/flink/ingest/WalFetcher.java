@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -33,9 +32,6 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
   private final List<TopicPartition> assigned = new ArrayList<>();
-  /** Written on the fetcher thread, read by the task thread while it drains a batch. */
-  private final Map<Integer, String> splitIds = new ConcurrentHashMap<>();
-
   private final Map<Integer, Long> ends;
 
   /**
@@ -59,14 +55,14 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
   @Override
   public RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> fetch() {
     if (assigned.isEmpty()) {
-      return new Batch(ConsumerRecords.empty(), splitIds);
+      return new Batch(ConsumerRecords.empty());
     }
     try {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
       publishEnds();
-      return new Batch(records, splitIds);
+      return new Batch(records);
     } catch (WakeupException e) {
-      return new Batch(ConsumerRecords.empty(), splitIds);
+      return new Batch(ConsumerRecords.empty());
     }
   }
 
@@ -86,7 +82,6 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
     }
     for (WalSplit s : change.splits()) {
       assigned.add(new TopicPartition(topic, s.partition()));
-      splitIds.put(s.partition(), s.splitId());
     }
     consumer.assign(assigned);
     for (WalSplit s : change.splits()) {
@@ -107,13 +102,11 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
   /** One poll's records, partition by partition, without copying them. */
   private static final class Batch implements RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> {
     private final ConsumerRecords<byte[], byte[]> records;
-    private final Map<Integer, String> splitIds;
     private final Iterator<TopicPartition> partitions;
     @Nullable private Iterator<ConsumerRecord<byte[], byte[]>> current;
 
-    Batch(ConsumerRecords<byte[], byte[]> records, Map<Integer, String> splitIds) {
+    Batch(ConsumerRecords<byte[], byte[]> records) {
       this.records = records;
-      this.splitIds = splitIds;
       this.partitions = records.partitions().iterator();
     }
 
@@ -126,7 +119,7 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
       }
       TopicPartition tp = partitions.next();
       current = records.records(tp).iterator();
-      return splitIds.get(tp.partition());
+      return WalSplit.splitId(tp.partition());
     }
 
     @Nullable

@@ -16,6 +16,11 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 public record WalSplit(int partition, long startOffset) implements SourceSplit {
   @Override
   public String splitId() {
+    return splitId(partition);
+  }
+
+  /** The id of WAL partition {@code partition}'s split. */
+  static String splitId(int partition) {
     return "wal-" + partition;
   }
 
