@@ -1,13 +1,12 @@
 package io.quiver.flink.ingest;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.annotation.Nullable;
 
 /**
@@ -47,16 +46,8 @@ final class BackgroundSeals implements AutoCloseable {
     return queue.size() >= max;
   }
 
-  void submit(ShardGrowth shard, long first, Callable<Sealer.Result> seal) {
-    queue.add(new InFlight(shard, first, CompletableFuture.supplyAsync(() -> {
-      try {
-        return seal.call();
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    }, thread)));
+  void submit(ShardGrowth shard, long first, Supplier<Sealer.Result> seal) {
+    queue.add(new InFlight(shard, first, CompletableFuture.supplyAsync(seal, thread)));
   }
 
   /** The oldest seal in flight, or null. */
