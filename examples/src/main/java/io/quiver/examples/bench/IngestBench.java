@@ -49,8 +49,9 @@ import picocli.CommandLine.Option;
  *       the median of all those reads, which bracket the job in time on a shared machine ({@code raw_before_rows_per_s}
  *       / {@code raw_after_rows_per_s}: the median of each side). {@code cpu_us_per_row} / {@code
  *       raw_cpu_us_per_row}: this process's CPU time per row over the job's drain / the raw reads before it (broker
- *       included in both) — the cost, which other load skews less than rates. Job rows/s = rows / (job RUNNING → manifest covering the
- *       WAL's end offsets); {@code submit_rows_per_s} also counts the MiniCluster's start-up from job submission.
+ *       included in both) — the cost, which other load skews less than rates. Job rows/s = rows / (job RUNNING →
+ *       manifest covering the WAL's end offsets); {@code submit_rows_per_s} also counts the MiniCluster's start-up
+ *       from job submission.
  *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
  *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 50 ms) that
  *       covers its offset.
@@ -134,7 +135,8 @@ public final class IngestBench implements Callable<Integer> {
         long rawCpu0 = processCpuNanos();
         double[] rawBefore = rawReads(kafka.bootstrapServers(), collection, rows);
         double rawCpuPerRow = (processCpuNanos() - rawCpu0) / 1e3 / rows / RAW_READS;
-        Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", median(rawBefore), rawCpuPerRow);
+        Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
+            rawCpuPerRow);
 
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
             + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
@@ -169,10 +171,10 @@ public final class IngestBench implements Callable<Integer> {
           // The raw read again, after the job: the machine is shared, so the baseline brackets the job in time.
           Progress.say("Raw Kafka consumer again (the same %,d rows, %d times) ...", rows, RAW_READS);
           double[] rawAfter = rawReads(kafka.bootstrapServers(), collection, rows);
-          Progress.say("  median %,.0f rows/s", median(rawAfter));
+          Progress.say("  median %,.0f rows/s", SparkReadBench.median(rawAfter));
           double[] all = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(rawBefore),
               java.util.Arrays.stream(rawAfter)).toArray();
-          double rawRate = median(all);
+          double rawRate = SparkReadBench.median(all);
 
           Manifest m = catalog.current(collection);
           Progress.say("Reading the manifest's live rows back ...");
@@ -197,8 +199,8 @@ public final class IngestBench implements Callable<Integer> {
           result.put("rows_per_s", Math.round(jobRate));
           result.put("raw_rows_per_s", Math.round(rawRate));
           result.put("ratio", Math.round(jobRate / rawRate * 1000) / 1000.0);
-          result.put("raw_before_rows_per_s", Math.round(median(rawBefore)));
-          result.put("raw_after_rows_per_s", Math.round(median(rawAfter)));
+          result.put("raw_before_rows_per_s", Math.round(SparkReadBench.median(rawBefore)));
+          result.put("raw_after_rows_per_s", Math.round(SparkReadBench.median(rawAfter)));
           result.put("raw_reads_rows_per_s", java.util.Arrays.stream(all).map(Math::rint).toArray());
           result.put("cpu_us_per_row", Math.round(jobCpuPerRow * 10) / 10.0);
           result.put("raw_cpu_us_per_row", Math.round(rawCpuPerRow * 10) / 10.0);
@@ -317,12 +319,6 @@ public final class IngestBench implements Callable<Integer> {
       rates[i] = expected / rawRead(bootstrap, collection, expected);
     }
     return rates;
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    java.util.Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   /** Seconds a plain consumer takes to read every record of the topic (values touched, not decoded). */

@@ -2,8 +2,8 @@ package io.quiver.flink.ingest;
 
 /**
  * What one seal of one shard produced: the offset range it accounts for and the files written (JSON of the
- * manifest's own segment and delete-file entries; either list may be empty). Flows from {@link SegmentGrowth} (on the WAL source) to
- * {@link ManifestSink}. A Flink POJO (no Kryo).
+ * manifest's own segment and delete-file entries; either list may be empty). Flows from {@link SegmentGrowth} (on
+ * the WAL source) to {@link ManifestSink}. A Flink POJO (no Kryo).
  */
 public class SealedPiece {
   public int shard;

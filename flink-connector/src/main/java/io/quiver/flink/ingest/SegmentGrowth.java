@@ -174,11 +174,11 @@ final class SegmentGrowth implements AutoCloseable {
   /**
    * Whether the age seal of an open range should wait: the shard has records this reader has not taken yet (its
    * end offset as the fetcher last saw it is beyond the last record taken; before the fetcher knows it: the last
-   * record came less than a second ago) and the last one was already more than a second old (by its Kafka timestamp; at most a seal age) when it
-   * was consumed — a caught-up reader reads records milliseconds after they are written — so the shard is draining a
-   * backlog and sealing now would make a small segment without making fresh rows visible; the
-   * range seals when full, as soon as the shard has caught up, or at {@link #BACKLOG_AGE_FACTOR} seal
-   * ages after it opened at the latest, which also bounds the effect of a producer clock behind this one.
+   * record came less than a second ago) and the last one was already more than a second old (by its Kafka
+   * timestamp; at most a seal age) when it was consumed — a caught-up reader reads records milliseconds after they
+   * are written — so the shard is draining a backlog and sealing now would make a small segment without making fresh
+   * rows visible; the range seals when full, as soon as the shard has caught up, or at {@link #BACKLOG_AGE_FACTOR}
+   * seal ages after it opened at the latest, which also bounds the effect of a producer clock behind this one.
    */
   private boolean drainingBacklog(ShardGrowth s, long now) {
     long age = options.sealAgeMillis();
