@@ -1,5 +1,6 @@
 package io.quiver.flink.ingest;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,8 +64,11 @@ final class RawRange {
     valueLength = new int[n];
   }
 
-  /** Appends a record; {@code key} and {@code value} may be null (kept as null). */
-  void add(long offset, @Nullable byte[] key, @Nullable byte[] value) {
+  /**
+   * Appends a record: copies the remaining bytes of {@code key} and {@code value} (positions unchanged); either may be
+   * null (kept as null).
+   */
+  void add(long offset, @Nullable ByteBuffer key, @Nullable ByteBuffer value) {
     if (size == offsets.length) {
       int n = size * 2;
       offsets = Arrays.copyOf(offsets, n);
@@ -73,8 +77,8 @@ final class RawRange {
       keyLength = Arrays.copyOf(keyLength, n);
       valueLength = Arrays.copyOf(valueLength, n);
     }
-    int k = key == null ? 0 : key.length;
-    int v = value == null ? 0 : value.length;
+    int k = key == null ? 0 : key.remaining();
+    int v = value == null ? 0 : value.remaining();
     if (current == null || used + k + v > current.length) {
       // a record larger than a chunk gets a chunk of its own size (not pooled)
       current = k + v > CHUNK_BYTES ? new byte[k + v] : pool.take();
@@ -82,10 +86,10 @@ final class RawRange {
       used = 0;
     }
     if (key != null) {
-      System.arraycopy(key, 0, current, used, k);
+      key.get(key.position(), current, used, k);
     }
     if (value != null) {
-      System.arraycopy(value, 0, current, used + k, v);
+      value.get(value.position(), current, used + k, v);
     }
     offsets[size] = offset;
     chunk[size] = chunks.size() - 1;

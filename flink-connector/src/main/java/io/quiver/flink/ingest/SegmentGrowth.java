@@ -3,6 +3,7 @@ package io.quiver.flink.ingest;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.flink.FailurePoints;
 import io.quiver.flink.IngestionOptions;
+import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import javax.annotation.Nullable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +102,7 @@ final class SegmentGrowth implements AutoCloseable {
    * Takes one record of {@code s}'s partition, consumed at wall-clock time {@code now}. Finished seals are emitted by
    * the caller ({@link #emitFinished}, which the reader runs before every record), or here when the seal queue is full.
    */
-  void add(ShardGrowth s, ConsumerRecord<byte[], byte[]> r, long now, Consumer<IngestEvent> out) throws Exception {
+  void add(ShardGrowth s, ConsumerRecord<ByteBuffer, ByteBuffer> r, long now, Consumer<IngestEvent> out) throws Exception {
     FailurePoints.check(FailurePoints.RECORD);
     long offset = r.offset();
     if (offset < s.openFirst) {
@@ -125,16 +127,17 @@ final class SegmentGrowth implements AutoCloseable {
     s.lastAt = now;
     s.lastConsumed = offset;
     s.records++;
-    byte[] value = r.value();
-    s.bytes += value == null ? 0 : value.length;
+    ByteBuffer value = r.value();
+    s.bytes += value == null ? 0 : value.remaining();
     s.range.add(offset, r.key(), value);
     if (s.records >= options.sealRows() || s.bytes >= options.sealBytes()) {
       seal(s, out);
     }
   }
 
-  private void deadLetter(ConsumerRecord<byte[], byte[]> r, String error, Consumer<IngestEvent> out) {
-    deadLetter(new DeadLetter(r.partition(), r.offset(), r.key(), r.value(), error), out);
+  private void deadLetter(ConsumerRecord<ByteBuffer, ByteBuffer> r, String error, Consumer<IngestEvent> out) {
+    deadLetter(new DeadLetter(r.partition(), r.offset(), Utils.toNullableArray(r.key()),
+        Utils.toNullableArray(r.value()), error), out);
   }
 
   private void deadLetter(DeadLetter d, Consumer<IngestEvent> out) {

@@ -1,5 +1,6 @@
 package io.quiver.flink.ingest;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,17 +20,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * Polls the WAL partitions of one reader's splits with a plain {@link KafkaConsumer} (assigned partitions, no consumer
  * group, no offset commits: the manifest and the job's checkpoints hold the offsets) on the reader's fetcher thread.
- * Records are handed over as Kafka returned them, undecoded.
+ * Records are handed over as Kafka returned them, undecoded, their keys and values as {@link ByteBuffer} views into the
+ * fetch response ({@link ByteBufferDeserializer}: no copy and no array per record; the task thread copies them once,
+ * into its growing range). A response is garbage once the task thread has taken its records.
  */
-final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, WalSplit> {
+final class WalFetcher implements SplitReader<ConsumerRecord<ByteBuffer, ByteBuffer>, WalSplit> {
   private static final Duration POLL = Duration.ofMillis(200);
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
   private final String topic;
   private final List<TopicPartition> assigned = new ArrayList<>();
   private final Map<Integer, Long> ends;
@@ -48,17 +51,17 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
     props.putIfAbsent("max.poll.records", 5_000);
     props.putIfAbsent("max.partition.fetch.bytes", 8 << 20);
     props.putIfAbsent("fetch.max.bytes", 32 << 20);
-    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new KafkaConsumer<>(props, new ByteBufferDeserializer(), new ByteBufferDeserializer());
     this.topic = topic;
   }
 
   @Override
-  public RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> fetch() {
+  public RecordsWithSplitIds<ConsumerRecord<ByteBuffer, ByteBuffer>> fetch() {
     if (assigned.isEmpty()) {
       return new Batch(ConsumerRecords.empty());
     }
     try {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+      ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(POLL);
       publishEnds();
       return new Batch(records);
     } catch (WakeupException e) {
@@ -100,12 +103,12 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
   }
 
   /** One poll's records, partition by partition, without copying them. */
-  private static final class Batch implements RecordsWithSplitIds<ConsumerRecord<byte[], byte[]>> {
-    private final ConsumerRecords<byte[], byte[]> records;
+  private static final class Batch implements RecordsWithSplitIds<ConsumerRecord<ByteBuffer, ByteBuffer>> {
+    private final ConsumerRecords<ByteBuffer, ByteBuffer> records;
     private final Iterator<TopicPartition> partitions;
-    @Nullable private Iterator<ConsumerRecord<byte[], byte[]>> current;
+    @Nullable private Iterator<ConsumerRecord<ByteBuffer, ByteBuffer>> current;
 
-    Batch(ConsumerRecords<byte[], byte[]> records) {
+    Batch(ConsumerRecords<ByteBuffer, ByteBuffer> records) {
       this.records = records;
       this.partitions = records.partitions().iterator();
     }
@@ -124,7 +127,7 @@ final class WalFetcher implements SplitReader<ConsumerRecord<byte[], byte[]>, Wa
 
     @Nullable
     @Override
-    public ConsumerRecord<byte[], byte[]> nextRecordFromSplit() {
+    public ConsumerRecord<ByteBuffer, ByteBuffer> nextRecordFromSplit() {
       return current != null && current.hasNext() ? current.next() : null;
     }
 

@@ -1,5 +1,6 @@
 package io.quiver.flink.ingest;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * seals and finished background seals. A checkpoint stores one offset per shard ({@link #toSplitType}).
  */
 final class WalIngestReader
-    extends SingleThreadMultiplexSourceReaderBase<ConsumerRecord<byte[], byte[]>, IngestEvent, WalSplit, ShardGrowth> {
+    extends SingleThreadMultiplexSourceReaderBase<ConsumerRecord<ByteBuffer, ByteBuffer>, IngestEvent, WalSplit, ShardGrowth> {
   private final SegmentGrowth growth;
   private final Map<String, ShardGrowth> growths = new HashMap<>();
   private final ScheduledExecutorService timer;
 
-  WalIngestReader(Supplier<SplitReader<ConsumerRecord<byte[], byte[]>, WalSplit>> fetchers, SegmentGrowth growth,
+  WalIngestReader(Supplier<SplitReader<ConsumerRecord<ByteBuffer, ByteBuffer>, WalSplit>> fetchers, SegmentGrowth growth,
       SourceReaderContext context) {
     super(fetchers, (record, output, state) -> growth.add(state, record, System.currentTimeMillis(),
         output::collect), context.getConfiguration(), context);

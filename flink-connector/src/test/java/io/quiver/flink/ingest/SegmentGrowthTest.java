@@ -12,6 +12,7 @@ import io.quiver.engine.wal.Sharding;
 import io.quiver.engine.wal.WalCodec;
 import io.quiver.engine.wal.WalRecord;
 import io.quiver.flink.IngestionOptions;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,20 +74,20 @@ class SegmentGrowthTest {
     return new SegmentGrowth(options, m, sealer, new UnregisteredMetricsGroup(), "test-sealer", ends);
   }
 
-  private ConsumerRecord<byte[], byte[]> insert(int shard, long offset, long id, long kafkaTimestamp) {
+  private ConsumerRecord<ByteBuffer, ByteBuffer> insert(int shard, long offset, long id, long kafkaTimestamp) {
     Row row = Row.of(SCHEMA, Map.of("id", id, "emb", new float[] {id, 1, 2, 3}));
     byte[] value = codec.encode(WalRecord.insert(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, id, row));
     return record(shard, offset, kafkaTimestamp, Sharding.keyBytes(id), value);
   }
 
-  private ConsumerRecord<byte[], byte[]> delete(int shard, long offset, long id) {
+  private ConsumerRecord<ByteBuffer, ByteBuffer> delete(int shard, long offset, long id) {
     byte[] value = codec.encode(WalRecord.delete(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, id));
     return record(shard, offset, 0, Sharding.keyBytes(id), value);
   }
 
-  private static ConsumerRecord<byte[], byte[]> record(int shard, long offset, long ts, byte[] key, byte[] value) {
+  private static ConsumerRecord<ByteBuffer, ByteBuffer> record(int shard, long offset, long ts, byte[] key, byte[] value) {
     return new ConsumerRecord<>("quiver.c.wal", shard, offset, ts, org.apache.kafka.common.record.TimestampType
-        .CREATE_TIME, key.length, value.length, key, value, new org.apache.kafka.common.header.internals
+        .CREATE_TIME, key.length, value.length, ByteBuffer.wrap(key), ByteBuffer.wrap(value), new org.apache.kafka.common.header.internals
         .RecordHeaders(), java.util.Optional.empty());
   }
 
@@ -181,7 +182,7 @@ class SegmentGrowthTest {
     }
   }
 
-  private ConsumerRecord<byte[], byte[]> upsert(int shard, long offset, long id) {
+  private ConsumerRecord<ByteBuffer, ByteBuffer> upsert(int shard, long offset, long id) {
     Row row = Row.of(SCHEMA, Map.of("id", id, "emb", new float[] {-id, 1, 2, 3}));
     byte[] value = codec.encode(WalRecord.upsert(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, id, row));
     return record(shard, offset, 0, Sharding.keyBytes(id), value);
