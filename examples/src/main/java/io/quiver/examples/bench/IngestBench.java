@@ -153,9 +153,17 @@ public final class IngestBench implements Callable<Integer> {
           ManifestPoller poller = new ManifestPoller(catalog, collection);
           long running = awaitRunning(job, Duration.ofMinutes(5));
           long jobCpu0 = processCpuNanos();
+          Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
+          long jit0 = ThreadCpu.compilerNanos();
           Map<Integer, Long> ends = endOffsets(kafka.bootstrapServers(), collection, shards);
           long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
-          double jobCpuPerRow = (processCpuNanos() - jobCpu0) / 1e3 / rows;
+          long jobCpu = processCpuNanos() - jobCpu0;
+          double jobCpuPerRow = jobCpu / 1e3 / rows;
+          long javaThreads = ThreadCpu.byGroup().values().stream().mapToLong(Long::longValue).sum()
+              - threadCpu0.values().stream().mapToLong(Long::longValue).sum();
+          Progress.say("  job CPU: %,d ms, of which Java threads %,d ms and JIT compiler %,d ms (the rest: GC and "
+              + "other JVM threads); by thread group: %s", jobCpu / 1_000_000, javaThreads / 1_000_000,
+              (ThreadCpu.compilerNanos() - jit0) / 1_000_000, ThreadCpu.since(threadCpu0));
           double submitSeconds = seconds(caughtUp - start);
           double jobSeconds = seconds(caughtUp - running);
           double jobRate = rows / jobSeconds;
