@@ -159,6 +159,7 @@ public final class ServeBench implements Callable<Integer> {
     double sdkCpu = 0;
     Histogram lat = new Histogram(3);
     Histogram inProcessLat = new Histogram(3);
+    Histogram quarterLat = new Histogram(3);
     try (RootAllocator alloc = new RootAllocator();
         Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
             new IndexCache(Files.createDirectories(cacheDir.resolveSibling("index"))), pool)) {
@@ -185,6 +186,9 @@ public final class ServeBench implements Callable<Integer> {
       // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below.
       openLoop(viaSdk, qps / 2, lat);
       openLoop(inProcess, qps / 2, inProcessLat);
+      // and through the SDK at a quarter of its max QPS: whether the tail is queueing (shrinks with the rate) or
+      // stalls every request meets whatever the rate (stays)
+      openLoop(viaSdk, qps / 4, quarterLat);
     } finally {
       pool.shutdown();
     }
@@ -193,6 +197,8 @@ public final class ServeBench implements Callable<Integer> {
     Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK; in-process at the same rate: p50 %.2f ms, p99 "
         + "%.2f ms", qps / 2, p50, p99, inProcessLat.getValueAtPercentile(50) / 1e3,
         inProcessLat.getValueAtPercentile(99) / 1e3);
+    Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK", qps / 4, quarterLat.getValueAtPercentile(50) / 1e3,
+        quarterLat.getValueAtPercentile(99) / 1e3);
     Histogram fresh = new Histogram(3);
     Random fr = new Random(99);
     for (int i = 0; i < probes; i++) {
@@ -229,6 +235,8 @@ public final class ServeBench implements Callable<Integer> {
     out.put("p99_ms", round(p99));
     out.put("inprocess_p50_ms", round(inProcessLat.getValueAtPercentile(50) / 1e3));
     out.put("inprocess_p99_ms", round(inProcessLat.getValueAtPercentile(99) / 1e3));
+    out.put("quarter_rate_p50_ms", round(quarterLat.getValueAtPercentile(50) / 1e3));
+    out.put("quarter_rate_p99_ms", round(quarterLat.getValueAtPercentile(99) / 1e3));
     out.put("freshness_p99_ms", round(freshP99));
     out.put("gb_per_million", round(gbPerMillion));
     out.put("heap_mb", round(mem.heap() / 1e6));
