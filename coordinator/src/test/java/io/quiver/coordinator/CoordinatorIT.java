@@ -114,21 +114,26 @@ class CoordinatorIT {
       a.catalog().create("race", SCHEMA, 8, Map.of(), Map.of());
       ExecutorService pool = Executors.newFixedThreadPool(4);
       CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> fs = new ArrayList<>();
+      List<Future<Long>> fs = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         ZkCluster c = i % 2 == 0 ? a : b;
         int n = i;
         fs.add(pool.submit(() -> {
           go.await();
-          return c.catalog().committer("race").commit(CommitMessage.builder("stream").covers(n, 0, 9).build());
+          return c.catalog().committer("race").commit(CommitMessage.builder("stream").covers(n, 0, 9).build())
+              .version();
         }));
       }
       go.countDown();
-      for (Future<?> f : fs) {
-        f.get();
+      List<Long> versions = new ArrayList<>();
+      for (Future<Long> f : fs) {
+        versions.add(f.get());
       }
       pool.shutdown();
-      assertThat(b.catalog().current("race").version()).as("one version per commit").isEqualTo(9);
+      assertThat(versions).as("one version per commit").containsExactlyInAnyOrder(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+      // each process sees the other's last commit once the watch event on its cached pointer arrives (ZnodeCache)
+      await().atMost(Duration.ofSeconds(10)).until(() -> a.catalog().current("race").version() == 9
+          && b.catalog().current("race").version() == 9);
       a.drop("race");
       assertThat(a.catalog().exists("race")).as("the dropping process sees it gone at once").isFalse();
       // another process sees it once the watch event on its cached pointer arrives (ZnodeCache)

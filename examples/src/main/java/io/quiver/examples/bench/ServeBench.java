@@ -38,9 +38,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.memory.RootAllocator;
@@ -51,9 +49,10 @@ import picocli.CommandLine.Option;
  * {@code quiver bench serve}: one local serving node driven through the official Milvus Java SDK against the engine's
  * in-process search over the same sealed segments and index files, in the same run. Reports QPS (closed loop,
  * {@code --threads}), p50/p99 at half the measured max QPS (open loop; the in-process search's at the same rate as
- * the baseline), insert-ack → visible-to-STRONG-search
+ * the baseline) and at a quarter of it, insert-ack → visible-to-STRONG-search
  * freshness, and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
- * Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
+ * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}); the SDK's CPU per query adds that
+ * process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Milvus-SDK QPS/latency of a local node vs in-process engine search; freshness; memory.")
@@ -127,7 +126,7 @@ public final class ServeBench implements Callable<Integer> {
     for (int b = 0; b < rows; b += 2_000) {
       List<JsonObject> batch = new ArrayList<>();
       for (int id = b; id < Math.min(rows, b + 2_000); id++) {
-        batch.add(row(id, vector(r)));
+        batch.add(row(id, vector(r, dim)));
       }
       client.insert(InsertReq.builder().collectionName(C).data(batch).build());
       Progress.bar("insert", Math.min(rows, b + 2_000), rows);
@@ -143,71 +142,69 @@ public final class ServeBench implements Callable<Integer> {
       }
       Thread.sleep(20); // polling the node's state; it has no change notification to await
     }
-    List<float[]> queries = new ArrayList<>();
-    Random qr = new Random(7);
-    for (int i = 0; i < 1_000; i++) {
-      queries.add(vector(qr));
-    }
+    List<float[]> queries = queries(dim);
     // The in-process engine over the same manifest and index files, loaded by the node's own loader, with a search
     // pool as large as the node's; same queries, k, ef and (no) filter on both sides, both warmed up first.
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
     // Rounds alternate (in-process, SDK, in-process, SDK) so a change in the shared machine's load hits both sides.
-    IntConsumer viaSdk = i -> search(client, queries.get(i % queries.size()), ConsistencyLevel.BOUNDED, 10);
     double inProcessQps = 0;
     double qps = 0;
     double inProcessCpu = 0;
     double sdkCpu = 0;
-    Histogram lat = new Histogram(3);
+    double[] lat;
+    double[] quarterLat;
     Histogram inProcessLat = new Histogram(3);
-    Histogram quarterLat = new Histogram(3);
-    try (RootAllocator alloc = new RootAllocator();
+    try (SdkLoadClient.Handle sdk = SdkLoadClient.Handle.start("http://" + server.address(), C, dim, ef, threads,
+            cacheDir.resolveSibling("client-logs"));
+        RootAllocator alloc = new RootAllocator();
         Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
             new IndexCache(Files.createDirectories(cacheDir.resolveSibling("index"))), pool)) {
       IntConsumer inProcess = i -> snap.search(SearchRequest.builder("vec", queries.get(i % queries.size()))
           .k(10).options(SearchOptions.width(ef)).build());
-      warmUp(inProcess, viaSdk);
+      warmUp(inProcess, sdk);
       for (int round = 0; round < ROUNDS; round++) {
         long jit0 = ThreadCpu.compilerNanos();
-        double[] a = closedLoop(inProcess);
+        double[] a = LoadLoops.closedLoop(inProcess, threads, seconds);
         long jit1 = ThreadCpu.compilerNanos();
         Map<String, Long> cpuBefore = ThreadCpu.byGroup();
-        double[] b = closedLoop(viaSdk);
-        Progress.say("SDK round CPU ms by thread group: %s", ThreadCpu.since(cpuBefore));
-        Progress.say("round %d: in-process %.0f QPS (%.2f CPU ms/query), Milvus SDK %.0f QPS (%.2f CPU ms/query); "
-            + "JIT compiler CPU %d / %d ms", round + 1, a[0], a[1], b[0], b[1], (jit1 - jit0) / 1_000_000,
-            (ThreadCpu.compilerNanos() - jit1) / 1_000_000);
+        double[] b = sdkRound(sdk);
+        Progress.say("SDK round: node CPU ms by thread group: %s", ThreadCpu.since(cpuBefore));
+        Progress.say("round %d: in-process %.0f QPS (%.2f CPU ms/query), Milvus SDK %.0f QPS (%.2f CPU ms/query, "
+            + "node and client); JIT compiler CPU %d / %d ms (node), %d ms (client)", round + 1, a[0],
+            a[1] / 1e6 / a[2], b[0], b[1], (jit1 - jit0) / 1_000_000, (ThreadCpu.compilerNanos() - jit1) / 1_000_000,
+            (long) b[2] / 1_000_000);
         inProcessQps += a[0] / ROUNDS;
         qps += b[0] / ROUNDS;
-        inProcessCpu += a[1] / ROUNDS;
+        inProcessCpu += a[1] / 1e6 / a[2] / ROUNDS;
         sdkCpu += b[1] / ROUNDS;
       }
       Progress.say("in-process: %.0f QPS, Milvus SDK: %.0f QPS (mean of %d rounds)", inProcessQps, qps, ROUNDS);
       // Latency at half the SDK's max QPS, and the engine's own latency at the same rate on the same machine: the
       // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below.
-      openLoop(viaSdk, qps / 2, lat);
-      openLoop(inProcess, qps / 2, inProcessLat);
+      lat = sdk.open(qps / 2, seconds);
+      LoadLoops.openLoop(inProcess, qps / 2, seconds, threads * 2, inProcessLat);
       // and through the SDK at a quarter of its max QPS: whether the tail is queueing (shrinks with the rate) or
       // stalls every request meets whatever the rate (stays)
-      openLoop(viaSdk, qps / 4, quarterLat);
+      quarterLat = sdk.open(qps / 4, seconds);
     } finally {
       pool.shutdown();
     }
-    double p50 = lat.getValueAtPercentile(50) / 1e3;
-    double p99 = lat.getValueAtPercentile(99) / 1e3;
+    double p50 = lat[0] / 1e3;
+    double p99 = lat[1] / 1e3;
     Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK; in-process at the same rate: p50 %.2f ms, p99 "
         + "%.2f ms", qps / 2, p50, p99, inProcessLat.getValueAtPercentile(50) / 1e3,
         inProcessLat.getValueAtPercentile(99) / 1e3);
-    Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK", qps / 4, quarterLat.getValueAtPercentile(50) / 1e3,
-        quarterLat.getValueAtPercentile(99) / 1e3);
+    Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK", qps / 4, quarterLat[0] / 1e3,
+        quarterLat[1] / 1e3);
     Histogram fresh = new Histogram(3);
     Random fr = new Random(99);
     for (int i = 0; i < probes; i++) {
       long id = rows + i;
-      float[] v = vector(fr);
+      float[] v = vector(fr, dim);
       client.insert(InsertReq.builder().collectionName(C).data(List.of(row(id, v))).build());
       long acked = System.nanoTime();
       while (true) {
-        SearchResp s = search(client, v, ConsistencyLevel.STRONG, 1);
+        SearchResp s = search(client, C, v, ConsistencyLevel.STRONG, 1, ef);
         if (!s.getSearchResults().get(0).isEmpty() && ((Long) s.getSearchResults().get(0).get(0).getId()) == id) {
           break;
         }
@@ -235,8 +232,8 @@ public final class ServeBench implements Callable<Integer> {
     out.put("p99_ms", round(p99));
     out.put("inprocess_p50_ms", round(inProcessLat.getValueAtPercentile(50) / 1e3));
     out.put("inprocess_p99_ms", round(inProcessLat.getValueAtPercentile(99) / 1e3));
-    out.put("quarter_rate_p50_ms", round(quarterLat.getValueAtPercentile(50) / 1e3));
-    out.put("quarter_rate_p99_ms", round(quarterLat.getValueAtPercentile(99) / 1e3));
+    out.put("quarter_rate_p50_ms", round(quarterLat[0] / 1e3));
+    out.put("quarter_rate_p99_ms", round(quarterLat[1] / 1e3));
     out.put("freshness_p99_ms", round(freshP99));
     out.put("gb_per_million", round(gbPerMillion));
     out.put("heap_mb", round(mem.heap() / 1e6));
@@ -254,14 +251,15 @@ public final class ServeBench implements Callable<Integer> {
    * threads still took 20-25% of the CPU in the rounds after a single warm-up pair, which measured the JIT's backlog
    * rather than steady-state serving, and spilled into whichever side ran next.
    */
-  private void warmUp(IntConsumer inProcess, IntConsumer viaSdk) throws Exception {
+  private void warmUp(IntConsumer inProcess, SdkLoadClient.Handle sdk) throws Exception {
     for (int i = 1; i <= MAX_WARM_UP; i++) {
       long jit0 = ThreadCpu.compilerNanos();
-      long cpu0 = processCpuNanos();
-      closedLoop(inProcess);
-      closedLoop(viaSdk);
-      double share = (ThreadCpu.compilerNanos() - jit0) / (double) Math.max(1, processCpuNanos() - cpu0);
-      Progress.say("warm-up %d: JIT compiler threads %.1f%% of the process CPU", i, share * 100);
+      long cpu0 = LoadLoops.processCpuNanos();
+      LoadLoops.closedLoop(inProcess, threads, seconds);
+      double[] client = sdk.closed(seconds);
+      double share = (ThreadCpu.compilerNanos() - jit0 + client[3])
+          / Math.max(1, LoadLoops.processCpuNanos() - cpu0 + client[1]);
+      Progress.say("warm-up %d: JIT compiler threads %.1f%% of the CPU (node and client processes)", i, share * 100);
       if (share < JIT_SETTLED) {
         return;
       }
@@ -272,12 +270,34 @@ public final class ServeBench implements Callable<Integer> {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  private SearchResp search(MilvusClientV2 client, float[] q, ConsistencyLevel level, int k) {
-    return client.search(SearchReq.builder().collectionName(C).annsField("vec").data(List.of(new FloatVec(q))).topK(k)
-        .searchParams(Map.of("ef", ef)).consistencyLevel(level).build());
+  /**
+   * One round of the SDK client's closed loop: {QPS, CPU ms per query of node and client together, client JIT ns}
+   * (the node's CPU over the round plus the client process's own).
+   */
+  private double[] sdkRound(SdkLoadClient.Handle sdk) throws Exception {
+    long cpu0 = LoadLoops.processCpuNanos();
+    double[] c = sdk.closed(seconds);
+    double cpu = LoadLoops.processCpuNanos() - cpu0 + c[1];
+    return new double[] {c[0], cpu / 1e6 / Math.max(1, c[2]), c[3]};
   }
 
-  private float[] vector(Random r) {
+  static SearchResp search(MilvusClientV2 client, String collection, float[] q, ConsistencyLevel level, int k,
+      int ef) {
+    return client.search(SearchReq.builder().collectionName(collection).annsField("vec").data(List.of(new FloatVec(q)))
+        .topK(k).searchParams(Map.of("ef", ef)).consistencyLevel(level).build());
+  }
+
+  /** The bench's 1,000 query vectors (the same on every side and in the client process). */
+  static List<float[]> queries(int dim) {
+    List<float[]> queries = new ArrayList<>();
+    Random qr = new Random(7);
+    for (int i = 0; i < 1_000; i++) {
+      queries.add(vector(qr, dim));
+    }
+    return queries;
+  }
+
+  private static float[] vector(Random r, int dim) {
     float[] v = new float[dim];
     for (int i = 0; i < dim; i++) {
       v[i] = r.nextFloat();
@@ -295,64 +315,4 @@ public final class ServeBench implements Callable<Integer> {
     o.add("vec", a);
     return o;
   }
-
-  /**
-   * {@code threads} threads calling {@code op} back to back for {@code seconds}; returns calls per second and the
-   * whole process's CPU milliseconds per call (client, proxy, node and search together: a figure the other load on
-   * a shared machine does not inflate the way it does wall-clock rates).
-   */
-  private double[] closedLoop(IntConsumer op) throws Exception {
-    ExecutorService ex = Executors.newFixedThreadPool(threads);
-    AtomicLong n = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    long start = System.nanoTime();
-    long cpu0 = processCpuNanos();
-    List<Future<?>> fs = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      fs.add(ex.submit(() -> {
-        while (System.nanoTime() < end) {
-          op.accept((int) n.getAndIncrement());
-        }
-      }));
-    }
-    for (Future<?> f : fs) {
-      f.get();
-    }
-    ex.shutdown();
-    long cpu = processCpuNanos() - cpu0;
-    return new double[] {n.get() / ((System.nanoTime() - start) / 1e9), cpu / 1e6 / Math.max(1, n.get())};
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  /** Calls at a fixed rate (open loop, latency measured from the scheduled time) for {@code seconds}. */
-  private void openLoop(IntConsumer op, double rate, Histogram lat) throws Exception {
-    ExecutorService ex = Executors.newFixedThreadPool(threads * 2);
-    long interval = (long) (1e9 / Math.max(1, rate));
-    long start = System.nanoTime();
-    long count = (long) (rate * seconds);
-    List<Future<?>> fs = new ArrayList<>();
-    for (long i = 0; i < count; i++) {
-      long due = start + i * interval;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait); // pacing the open-loop schedule
-      }
-      int idx = (int) i;
-      fs.add(ex.submit(() -> {
-        op.accept(idx);
-        synchronized (lat) {
-          lat.recordValue(Math.max(1, (System.nanoTime() - due) / 1_000));
-        }
-      }));
-    }
-    for (Future<?> f : fs) {
-      f.get();
-    }
-    ex.shutdown();
-  }
-
 }

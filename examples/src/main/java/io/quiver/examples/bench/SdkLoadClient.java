@@ -1,0 +1,142 @@
+package io.quiver.examples.bench;
+
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The serve bench's Milvus SDK client in a JVM of its own, as every real client is: the node's JVM then holds only
+ * the node (its heap, its GC, its JIT), not also the SDK's shaded copy of gRPC and Netty, whose class checks against
+ * the server's copy kept the JIT recompiling for as long as both ran in one process.
+ *
+ * <p>Line protocol on the child's stdin and stdout: {@code ready} once connected; {@code closed <seconds>} answers
+ * {@code <qps> <cpu ns> <calls> <jit ns>} (the child's own process and compiler CPU); {@code open <rate> <seconds>}
+ * answers {@code <p50 µs> <p99 µs>}; {@code quit} ends it. Its progress and errors go to the bench's stderr.
+ */
+final class SdkLoadClient {
+  private SdkLoadClient() {}
+
+  /** Child: {@code <uri> <collection> <dim> <ef> <threads>}. */
+  public static void main(String[] args) throws Exception {
+    String collection = args[1];
+    int dim = Integer.parseInt(args[2]);
+    int ef = Integer.parseInt(args[3]);
+    int threads = Integer.parseInt(args[4]);
+    PrintStream out = System.out;
+    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(args[0]).rpcDeadlineMs(60_000).build());
+    try {
+      List<float[]> queries = ServeBench.queries(dim);
+      IntConsumer op = i -> ServeBench.search(client, collection, queries.get(i % queries.size()),
+          ConsistencyLevel.BOUNDED, 10, ef);
+      out.println("ready");
+      out.flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] c = line.split(" ");
+        switch (c[0]) {
+          case "closed" -> {
+            long jit0 = ThreadCpu.compilerNanos();
+            double[] r = LoadLoops.closedLoop(op, threads, Integer.parseInt(c[1]));
+            out.printf(Locale.ROOT, "%f %d %d %d%n", r[0], (long) r[1], (long) r[2], ThreadCpu.compilerNanos() - jit0);
+          }
+          case "open" -> {
+            Histogram h = new Histogram(3);
+            LoadLoops.openLoop(op, Double.parseDouble(c[1]), Integer.parseInt(c[2]), threads * 2, h);
+            out.printf(Locale.ROOT, "%d %d%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99));
+          }
+          case "quit" -> {
+            return;
+          }
+          default -> throw new IllegalArgumentException("Unknown command: " + line);
+        }
+        out.flush();
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  /** The bench's side: starts the child with this JVM's flags (not its heap or profiling) and talks to it. */
+  static final class Handle implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader from;
+    private final PrintWriter to;
+
+    private Handle(Process process) {
+      this.process = process;
+      this.from = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.to = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    static Handle start(String uri, String collection, int dim, int ef, int threads, Path logDir) throws IOException {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        boolean heapOrProfiling = a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch")
+            || a.startsWith("-XX:StartFlightRecording") || a.startsWith("-Xlog") || a.startsWith("-agent")
+            || a.startsWith("-javaagent") || a.startsWith("-Dquiver.log.dir");
+        if (!heapOrProfiling) {
+          cmd.add(a);
+        }
+      }
+      cmd.addAll(List.of("-Xmx1g", "-Dquiver.log.dir=" + logDir, "-cp", System.getProperty("java.class.path"),
+          SdkLoadClient.class.getName(), uri, collection, Integer.toString(dim), Integer.toString(ef),
+          Integer.toString(threads)));
+      Handle h = new Handle(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+      h.expect("ready");
+      return h;
+    }
+
+    /** A closed loop of the child's threads: {qps, child CPU ns, calls, child JIT ns}. */
+    double[] closed(int seconds) throws IOException {
+      return numbers("closed " + seconds);
+    }
+
+    /** An open loop at {@code rate}: {p50 µs, p99 µs}. */
+    double[] open(double rate, int seconds) throws IOException {
+      return numbers(String.format(Locale.ROOT, "open %.3f %d", rate, seconds));
+    }
+
+    private double[] numbers(String command) throws IOException {
+      to.println(command);
+      String[] f = expect(null).trim().split(" ");
+      double[] out = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        out[i] = Double.parseDouble(f[i]);
+      }
+      return out;
+    }
+
+    /** The child's next line (which must be {@code expected} when given); fails when the child has ended. */
+    private String expect(String expected) throws IOException {
+      String line = from.readLine();
+      if (line == null || (expected != null && !expected.equals(line))) {
+        throw new IOException("The SDK client process answered " + line + (expected == null ? "" : " instead of "
+            + expected) + (process.isAlive() ? "" : " and ended with status " + process.exitValue()));
+      }
+      return line;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      to.println("quit");
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
