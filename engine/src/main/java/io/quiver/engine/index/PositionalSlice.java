@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One byte range of a file read with positional reads ({@code pread}) instead of a memory map, handed to jvector as a
@@ -19,49 +20,93 @@ import java.nio.file.StandardOpenOption;
  * operating system's page cache, which the kernel shares and evicts under pressure, outside the process's memory.
  *
  * <p>Each reader keeps a {@value #BLOCK}-byte window: a read outside it fetches {@value #BLOCK} bytes from the read
- * position (one system call covers a node's vector and neighbour list); larger reads go straight to the file. The
- * channel is shared: positional reads do not move a shared position, so readers on several threads are safe.
+ * position (one system call covers a node's vector and neighbour list); larger reads go straight to the file.
+ *
+ * <p>Readers share {@value #STRIPES} channels of the file, round robin, opened as readers first need them: positional
+ * reads do not move a shared position, so threads may share a channel, but every read of a {@code FileChannel} enters
+ * a monitor of that channel (the JDK's set of threads blocked in it, to signal on close). With one channel for all
+ * searches, a thread preempted inside that monitor stalled every other search of the segment: the serve bench's JFR
+ * showed 1,760 waits of over 10 ms on it in two minutes of load (47 s of waiting), the source of its 20–100 ms
+ * latency tail.
  */
 final class PositionalSlice implements ReaderSupplier {
   static final int BLOCK = 1024;
+  /** Channels per slice, at most. */
+  static final int STRIPES = 8;
 
   private final Path file;
   private final long offset;
   private final long length;
-  private final FileChannel channel;
+  /** The channels readers read through; [0] is opened up front, the others by the first reader assigned to them. */
+  private final FileChannel[] channels = new FileChannel[STRIPES];
+  private final AtomicInteger nextStripe = new AtomicInteger();
+  private boolean closed;
 
   PositionalSlice(Path file, long offset, long length) throws IOException {
     this.file = file;
     this.offset = offset;
     this.length = length;
-    this.channel = FileChannel.open(file, StandardOpenOption.READ);
-    if (offset < 0 || length < 0 || offset + length > channel.size()) {
-      channel.close();
+    FileChannel first = FileChannel.open(file, StandardOpenOption.READ);
+    if (offset < 0 || length < 0 || offset + length > first.size()) {
+      first.close();
       throw new CorruptIndexException(file, "range [" + offset + ", +" + length + ") beyond the end of the file");
     }
+    channels[0] = first;
   }
 
   @Override
   public RandomAccessReader get() throws IOException {
-    if (!channel.isOpen()) {
+    return new Reader(channel(Math.floorMod(nextStripe.getAndIncrement(), STRIPES)));
+  }
+
+  private synchronized FileChannel channel(int stripe) throws IOException {
+    if (closed) {
       throw new IOException("Index file " + file + " is closed");
     }
-    return new Reader();
+    if (channels[stripe] == null) {
+      channels[stripe] = FileChannel.open(file, StandardOpenOption.READ);
+    }
+    return channels[stripe];
   }
 
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public synchronized void close() throws IOException {
+    closed = true;
+    IOException failed = null;
+    for (int i = 0; i < STRIPES; i++) {
+      if (channels[i] != null) {
+        try {
+          channels[i].close();
+        } catch (IOException e) {
+          failed = failed == null ? e : failed;
+        }
+        channels[i] = null;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  /** Channels open now (tests). */
+  synchronized int openChannels() {
+    int n = 0;
+    for (FileChannel c : channels) {
+      n += c != null ? 1 : 0;
+    }
+    return n;
   }
 
   /** A cursor over the slice with its own window; not thread-safe (one per jvector view). */
   final class Reader extends SliceCursor {
+    private final FileChannel channel;
     private final ByteBuffer window = ByteBuffer.allocateDirect(BLOCK); // big-endian, as jvector writes
     private long windowStart;
     private int windowLength;
 
-    Reader() {
+    Reader(FileChannel channel) {
       super(PositionalSlice.this.length);
+      this.channel = channel;
     }
 
     @Override

@@ -86,4 +86,34 @@ class PositionalSliceTest {
     CorruptIndexException e = assertThrows(CorruptIndexException.class, () -> new PositionalSlice(f, 50, 60));
     assertEquals(true, e.getMessage().contains("beyond the end of the file"), e.getMessage());
   }
+
+  @Test
+  void readersSpreadOverAtMostStripesChannels_allReadingTheSameBytes_andNoneAfterClose() throws Exception {
+    byte[] bytes = new byte[4 * PositionalSlice.BLOCK];
+    new Random(3).nextBytes(bytes);
+    Path f = dir.resolve("s.bin");
+    Files.write(f, bytes);
+    PositionalSlice ps = new PositionalSlice(f, 0, bytes.length);
+    java.util.List<RandomAccessReader> readers = new java.util.ArrayList<>();
+    for (int i = 0; i < 3 * PositionalSlice.STRIPES; i++) {
+      RandomAccessReader r = ps.get();
+      readers.add(r);
+      assertEquals(Math.min(i + 1, PositionalSlice.STRIPES), ps.openChannels(), "channels after " + (i + 1)
+          + " readers");
+    }
+    for (RandomAccessReader r : readers) {
+      r.seek(1000);
+      byte[] b = new byte[64];
+      r.readFully(b);
+      assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 1000, 1064), b);
+    }
+    ps.close();
+    assertEquals(0, ps.openChannels());
+    assertThrows(java.io.IOException.class, ps::get);
+    assertThrows(java.io.IOException.class, () -> {
+      RandomAccessReader r = readers.get(1);
+      r.seek(3000); // outside its window: a read of the closed channel
+      r.readInt();
+    });
+  }
 }

@@ -71,6 +71,17 @@ final class LoadLoops {
     ex.shutdown();
   }
 
+  /** {collections, milliseconds} of this JVM's garbage collectors so far (G1's pauses; ZGC's cycles). */
+  static long[] gc() {
+    long n = 0;
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, b.getCollectionCount());
+      ms += Math.max(0, b.getCollectionTime());
+    }
+    return new long[] {n, ms};
+  }
+
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();

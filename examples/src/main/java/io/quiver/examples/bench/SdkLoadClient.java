@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Line protocol on the child's stdin and stdout: {@code ready} once connected; {@code closed <seconds>} answers
  * {@code <qps> <cpu ns> <calls> <jit ns>} (the child's own process and compiler CPU); {@code open <rate> <seconds>}
- * answers {@code <p50 µs> <p99 µs>}; {@code quit} ends it. Its progress and errors go to the bench's stderr.
+ * answers {@code <p50 µs> <p99 µs> <max µs> <gc collections> <gc ms>} (the child's GC); {@code quit} ends it. Its progress and errors go to the bench's stderr.
  */
 final class SdkLoadClient {
   private SdkLoadClient() {}
@@ -55,8 +55,11 @@ final class SdkLoadClient {
           }
           case "open" -> {
             Histogram h = new Histogram(3);
+            long[] gc0 = LoadLoops.gc();
             LoadLoops.openLoop(op, Double.parseDouble(c[1]), Integer.parseInt(c[2]), threads * 2, h);
-            out.printf(Locale.ROOT, "%d %d%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99));
+            long[] gc1 = LoadLoops.gc();
+            out.printf(Locale.ROOT, "%d %d %d %d %d%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                h.getMaxValue(), gc1[0] - gc0[0], gc1[1] - gc0[1]);
           }
           case "quit" -> {
             return;
@@ -106,7 +109,7 @@ final class SdkLoadClient {
       return numbers("closed " + seconds);
     }
 
-    /** An open loop at {@code rate}: {p50 µs, p99 µs}. */
+    /** An open loop at {@code rate}: {p50 µs, p99 µs, max µs, the client's GC collections, its GC ms}. */
     double[] open(double rate, int seconds) throws IOException {
       return numbers(String.format(Locale.ROOT, "open %.3f %d", rate, seconds));
     }

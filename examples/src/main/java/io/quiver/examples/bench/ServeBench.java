@@ -181,8 +181,15 @@ public final class ServeBench implements Callable<Integer> {
       Progress.say("in-process: %.0f QPS, Milvus SDK: %.0f QPS (mean of %d rounds)", inProcessQps, qps, ROUNDS);
       // Latency at half the SDK's max QPS, and the engine's own latency at the same rate on the same machine: the
       // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below.
+      long[] gc0 = LoadLoops.gc();
       lat = sdk.open(qps / 2, seconds);
+      long[] gc1 = LoadLoops.gc();
+      Progress.say("SDK open loop: max %.1f ms; GC: node %d collections / %d ms, client %d / %d ms", lat[2] / 1e3,
+          gc1[0] - gc0[0], gc1[1] - gc0[1], (long) lat[3], (long) lat[4]);
       LoadLoops.openLoop(inProcess, qps / 2, seconds, threads * 2, inProcessLat);
+      long[] gc2 = LoadLoops.gc();
+      Progress.say("in-process open loop: max %.1f ms; GC %d collections / %d ms", inProcessLat.getMaxValue() / 1e3,
+          gc2[0] - gc1[0], gc2[1] - gc1[1]);
       // and through the SDK at a quarter of its max QPS: whether the tail is queueing (shrinks with the rate) or
       // stalls every request meets whatever the rate (stays)
       quarterLat = sdk.open(qps / 4, seconds);
