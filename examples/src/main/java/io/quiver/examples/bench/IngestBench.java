@@ -13,7 +13,6 @@ import io.quiver.flink.IngestionOptions;
 import io.quiver.flink.verify.LiveRows;
 import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,9 +137,9 @@ public final class IngestBench implements Callable<Integer> {
           // fifth of the rate of later ones
           rawRead(kafka.bootstrapServers(), collection, rows);
         }
-        long rawCpu0 = processCpuNanos();
+        long rawCpu0 = ThreadCpu.processNanos();
         double[] rawBefore = rawReads(kafka.bootstrapServers(), collection, rows);
-        double rawCpuPerRow = (processCpuNanos() - rawCpu0) / 1e3 / rows / RAW_READS;
+        double rawCpuPerRow = (ThreadCpu.processNanos() - rawCpu0) / 1e3 / rows / RAW_READS;
         Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
             rawCpuPerRow);
 
@@ -152,18 +151,19 @@ public final class IngestBench implements Callable<Integer> {
         try {
           ManifestPoller poller = new ManifestPoller(catalog, collection);
           long running = awaitRunning(job, Duration.ofMinutes(5));
-          long jobCpu0 = processCpuNanos();
+          long jobCpu0 = ThreadCpu.processNanos();
           Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
           long jit0 = ThreadCpu.compilerNanos();
           Map<Integer, Long> ends = endOffsets(kafka.bootstrapServers(), collection, shards);
           long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
-          long jobCpu = processCpuNanos() - jobCpu0;
+          long jobCpu = ThreadCpu.processNanos() - jobCpu0;
+          long jit = ThreadCpu.compilerNanos() - jit0;
+          Map<String, Long> threadCpu1 = ThreadCpu.byGroup();
           double jobCpuPerRow = jobCpu / 1e3 / rows;
-          long javaThreads = ThreadCpu.byGroup().values().stream().mapToLong(Long::longValue).sum()
-              - threadCpu0.values().stream().mapToLong(Long::longValue).sum();
           Progress.say("  job CPU: %,d ms, of which Java threads %,d ms and JIT compiler %,d ms (the rest: GC and "
-              + "other JVM threads); by thread group: %s", jobCpu / 1_000_000, javaThreads / 1_000_000,
-              (ThreadCpu.compilerNanos() - jit0) / 1_000_000, ThreadCpu.since(threadCpu0));
+              + "other JVM threads); by thread group: %s", jobCpu / 1_000_000,
+              (ThreadCpu.total(threadCpu1) - ThreadCpu.total(threadCpu0)) / 1_000_000, jit / 1_000_000,
+              ThreadCpu.since(threadCpu0, threadCpu1));
           double submitSeconds = seconds(caughtUp - start);
           double jobSeconds = seconds(caughtUp - running);
           double jobRate = rows / jobSeconds;
@@ -394,11 +394,6 @@ public final class IngestBench implements Callable<Integer> {
     return h;
   }
 
-  /** CPU time of this whole process (broker, job, consumers): the cost figure that the shared machine's load does not skew. */
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
 
   private static double seconds(long nanos) {
     return nanos / 1e9;

@@ -24,7 +24,7 @@ final class LoadLoops {
     AtomicLong n = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
-    long cpu0 = processCpuNanos();
+    long cpu0 = ThreadCpu.processNanos();
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       fs.add(ex.submit(() -> {
@@ -37,7 +37,7 @@ final class LoadLoops {
       f.get();
     }
     ex.shutdown();
-    long cpu = processCpuNanos() - cpu0;
+    long cpu = ThreadCpu.processNanos() - cpu0;
     return new double[] {n.get() / ((System.nanoTime() - start) / 1e9), cpu, n.get()};
   }
 
@@ -82,8 +82,4 @@ final class LoadLoops {
     return new long[] {n, ms};
   }
 
-  static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
 }

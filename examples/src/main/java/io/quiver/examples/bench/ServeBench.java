@@ -261,11 +261,11 @@ public final class ServeBench implements Callable<Integer> {
   private void warmUp(IntConsumer inProcess, SdkLoadClient.Handle sdk) throws Exception {
     for (int i = 1; i <= MAX_WARM_UP; i++) {
       long jit0 = ThreadCpu.compilerNanos();
-      long cpu0 = LoadLoops.processCpuNanos();
+      long cpu0 = ThreadCpu.processNanos();
       LoadLoops.closedLoop(inProcess, threads, seconds);
       double[] client = sdk.closed(seconds);
       double share = (ThreadCpu.compilerNanos() - jit0 + client[3])
-          / Math.max(1, LoadLoops.processCpuNanos() - cpu0 + client[1]);
+          / Math.max(1, ThreadCpu.processNanos() - cpu0 + client[1]);
       Progress.say("warm-up %d: JIT compiler threads %.1f%% of the CPU (node and client processes)", i, share * 100);
       if (share < JIT_SETTLED) {
         return;
@@ -282,9 +282,9 @@ public final class ServeBench implements Callable<Integer> {
    * (the node's CPU over the round plus the client process's own).
    */
   private double[] sdkRound(SdkLoadClient.Handle sdk) throws Exception {
-    long cpu0 = LoadLoops.processCpuNanos();
+    long cpu0 = ThreadCpu.processNanos();
     double[] c = sdk.closed(seconds);
-    double cpu = LoadLoops.processCpuNanos() - cpu0 + c[1];
+    double cpu = ThreadCpu.processNanos() - cpu0 + c[1];
     return new double[] {c[0], cpu / 1e6 / Math.max(1, c[2]), c[3]};
   }
 

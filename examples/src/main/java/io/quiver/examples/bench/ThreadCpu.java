@@ -54,10 +54,29 @@ final class ThreadCpu {
     return ticks * 10_000_000L; // USER_HZ = 100
   }
 
+  /**
+   * CPU time of this whole process, all its threads (JVM threads included): the cost figure that the shared machine's
+   * load does not skew.
+   */
+  static long processNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Nanoseconds of all the groups of a {@link #byGroup()} snapshot together. */
+  static long total(Map<String, Long> groups) {
+    return groups.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** The groups' CPU milliseconds since {@code before}, largest first, the top ten. */
   static Map<String, Long> since(Map<String, Long> before) {
+    return since(before, byGroup());
+  }
+
+  /** The groups' CPU milliseconds from snapshot {@code before} to {@code after}, largest first, the top ten. */
+  static Map<String, Long> since(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> delta = new HashMap<>();
-    byGroup().forEach((g, cpu) -> delta.put(g, (cpu - before.getOrDefault(g, 0L)) / 1_000_000));
+    after.forEach((g, cpu) -> delta.put(g, (cpu - before.getOrDefault(g, 0L)) / 1_000_000));
     Map<String, Long> top = new LinkedHashMap<>();
     delta.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
         .forEach(e -> top.put(e.getKey(), e.getValue()));

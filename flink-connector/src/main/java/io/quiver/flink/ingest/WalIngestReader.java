@@ -25,13 +25,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * seals and finished background seals. A checkpoint stores one offset per shard ({@link #toSplitType}).
  */
 final class WalIngestReader
-    extends SingleThreadMultiplexSourceReaderBase<ConsumerRecord<ByteBuffer, ByteBuffer>, IngestEvent, WalSplit, ShardGrowth> {
+    extends SingleThreadMultiplexSourceReaderBase<ConsumerRecord<ByteBuffer, ByteBuffer>, IngestEvent, WalSplit,
+        ShardGrowth> {
   private final SegmentGrowth growth;
   private final Map<String, ShardGrowth> growths = new HashMap<>();
   private final ScheduledExecutorService timer;
 
-  WalIngestReader(Supplier<SplitReader<ConsumerRecord<ByteBuffer, ByteBuffer>, WalSplit>> fetchers, SegmentGrowth growth,
-      SourceReaderContext context) {
+  WalIngestReader(Supplier<SplitReader<ConsumerRecord<ByteBuffer, ByteBuffer>, WalSplit>> fetchers,
+      SegmentGrowth growth, SourceReaderContext context) {
     super(fetchers, (record, output, state) -> growth.add(state, record, System.currentTimeMillis(),
         output::collect), context.getConfiguration(), context);
     this.growth = growth;

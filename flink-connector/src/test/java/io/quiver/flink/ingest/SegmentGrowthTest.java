@@ -85,10 +85,12 @@ class SegmentGrowthTest {
     return record(shard, offset, 0, Sharding.keyBytes(id), value);
   }
 
-  private static ConsumerRecord<ByteBuffer, ByteBuffer> record(int shard, long offset, long ts, byte[] key, byte[] value) {
-    return new ConsumerRecord<>("quiver.c.wal", shard, offset, ts, org.apache.kafka.common.record.TimestampType
-        .CREATE_TIME, key.length, value.length, ByteBuffer.wrap(key), ByteBuffer.wrap(value), new org.apache.kafka.common.header.internals
-        .RecordHeaders(), java.util.Optional.empty());
+  private static ConsumerRecord<ByteBuffer, ByteBuffer> record(int shard, long offset, long ts, byte[] key,
+      byte[] value) {
+    return new ConsumerRecord<>("quiver.c.wal", shard, offset, ts,
+        org.apache.kafka.common.record.TimestampType.CREATE_TIME, key.length, value.length, ByteBuffer.wrap(key),
+        ByteBuffer.wrap(value), new org.apache.kafka.common.header.internals.RecordHeaders(),
+        java.util.Optional.empty());
   }
 
   private List<SealedPiece> pieces() {
