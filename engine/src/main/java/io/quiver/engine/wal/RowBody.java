@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.util.Utf8;
 
 /**
  * The Avro binary body of an insert/upsert — the record {@link AvroSchemas#rowSchema} of one schema version —
@@ -27,13 +28,42 @@ import org.apache.avro.io.Encoder;
 final class RowBody {
   private final CollectionSchema schema;
   private final FieldSchema[] fields;
-  /** Vector bytes on their way from the decoder into a {@code float[]}. */
-  private byte[] scratch = new byte[0];
+  /** Text buffers start this large, so that the usual text never grows them (see {@link WalCodec}'s decoder). */
+  private static final int TEXT_SCRATCH_BYTES = 256;
+  /**
+   * Vector bytes on their way from the decoder into a {@code float[]}: sized up front for the schema's vectors, for
+   * the reason given at {@link WalCodec}'s decoder; it grows only for an oversized (corrupt or foreign) array.
+   */
+  private byte[] scratch;
+  /** Text on its way from the decoder into a {@code String}. */
+  private final Utf8 text = textScratch();
 
   RowBody(CollectionSchema schema) {
     this.schema = schema;
     List<FieldSchema> list = schema.fields();
     this.fields = list.toArray(new FieldSchema[0]);
+    int chunk = 0;
+    for (FieldSchema f : fields) {
+      if (f.type().isVector()) {
+        chunk = Math.max(chunk, chunkFloats(f));
+      }
+    }
+    this.scratch = new byte[chunk * Float.BYTES];
+  }
+
+  /** A reusable text buffer for {@link #readString}. */
+  static Utf8 textScratch() {
+    return new Utf8(new byte[TEXT_SCRATCH_BYTES]);
+  }
+
+  /** Reads an Avro string through {@code scratch} (which grows only for text longer than it). */
+  static String readString(BinaryDecoder in, Utf8 scratch) throws IOException {
+    return in.readString(scratch).toString();
+  }
+
+  /** Floats copied per chunk of a vector array block. */
+  private static int chunkFloats(FieldSchema f) {
+    return Math.max(f.dim(), 64);
   }
 
   /** Writes a row validated against this body's schema. */
@@ -99,7 +129,7 @@ final class RowBody {
     }
     String meta = null;
     if (schema.dynamicField() && unionIndex(AvroSchemas.META_COLUMN, in) == 1) {
-      meta = in.readString();
+      meta = readString(in, text);
     }
     return new Row(values, meta);
   }
@@ -119,7 +149,7 @@ final class RowBody {
       case INT64 -> in.readLong();
       case FLOAT -> in.readFloat();
       case DOUBLE -> in.readDouble();
-      case VARCHAR, JSON -> in.readString();
+      case VARCHAR, JSON -> readString(in, text);
       case FLOAT_VECTOR -> readFloats(f, in);
       default -> throw new IllegalStateException("Unhandled type " + f.type() + " of field " + f.name());
     };
@@ -140,7 +170,7 @@ final class RowBody {
       // Avro floats are 4 little-endian bytes each: copy a chunk of the block at a time, then convert in bulk
       // (readFixed fails on a truncated record before a chunk is filled, so a corrupt count allocates little)
       for (int left = (int) block; left > 0; ) {
-        int chunk = Math.min(left, Math.max(f.dim(), 64));
+        int chunk = Math.min(left, chunkFloats(f));
         if (raw.length < chunk * Float.BYTES) {
           raw = new byte[chunk * Float.BYTES];
           scratch = raw;

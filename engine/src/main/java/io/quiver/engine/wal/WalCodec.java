@@ -15,6 +15,7 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.util.Utf8;
 
 /**
  * Encodes and decodes WAL record values (the layout is in this package's {@code package-info}).
@@ -33,7 +34,15 @@ public final class WalCodec {
   private final Map<Integer, Versioned> versions = new HashMap<>();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
   private BinaryEncoder encoder;
-  private BinaryDecoder decoder;
+  /**
+   * Made here, not at the first decode, and reused: the JIT compiles the decode path with the branches a long-running
+   * reader takes. Had each new codec (a new ingestion job, a restarted task) made its decoder and grown its text
+   * buffer at its first record, the compiled code of the paths before it (which never took those branches) would be
+   * thrown away and compiled again at every job start: seen as WalCodec.decode, RowBody.readValue and Avro's
+   * configure/readString "made not entrant" when a second job started in the same JVM.
+   */
+  private final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(new byte[0], null);
+  private final Utf8 text = RowBody.textScratch();
 
   /** A codec writing {@code current} and reading it and every schema in {@code older}. */
   public WalCodec(CollectionSchema current, List<CollectionSchema> older) {
@@ -135,11 +144,12 @@ public final class WalCodec {
       throw new WalDecodeException("unknown schema version " + sv + ", known " + versions.keySet());
     }
     try {
-      decoder = DecoderFactory.get().binaryDecoder(buf, off + HEADER_BYTES, len - HEADER_BYTES, decoder);
-      String partition = decoder.readString();
+      DecoderFactory.get().binaryDecoder(buf, off + HEADER_BYTES, len - HEADER_BYTES, decoder); // reconfigures it
+      String partition = RowBody.readString(decoder, text);
       WalRecord out;
       if (op == WalOp.DELETE) {
-        Object pk = v.schema.primaryKey().type() == DataType.INT64 ? (Object) decoder.readLong() : decoder.readString();
+        Object pk = v.schema.primaryKey().type() == DataType.INT64 ? (Object) decoder.readLong()
+            : RowBody.readString(decoder, text);
         out = WalRecord.delete(sv, partition, pk);
       } else {
         Row row = check(v.schema, v.body.read(decoder));
