@@ -40,6 +40,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
@@ -49,8 +53,9 @@ import picocli.CommandLine.Option;
  * {@code quiver bench serve}: one local serving node driven through the official Milvus Java SDK against the engine's
  * in-process search over the same sealed segments and index files, in the same run. Reports QPS (closed loop,
  * {@code --threads}), p50/p99 at half the measured max QPS (open loop; the in-process search's at the same rate as
- * the baseline) and at a quarter of it, insert-ack → visible-to-STRONG-search
- * freshness, and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
+ * the baseline) and at a quarter of it, with the node's own share of the half-rate tail (its search latency
+ * histogram: the bucket holding p99, the share over 5 ms; {@code node_p99_bucket_ms}, {@code node_over_5ms_share}: what
+ * remains is transport and the client), insert-ack → visible-to-STRONG-search freshness, and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
  * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}); the SDK's CPU per query adds that
  * process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
  */
@@ -153,6 +158,7 @@ public final class ServeBench implements Callable<Integer> {
     double sdkCpu = 0;
     double[] lat;
     double[] quarterLat;
+    double[] nodeSide;
     Histogram inProcessLat = new Histogram(3);
     try (SdkLoadClient.Handle sdk = SdkLoadClient.Handle.start("http://" + server.address(), C, dim, ef, threads,
             cacheDir.resolveSibling("client-logs"));
@@ -182,7 +188,9 @@ public final class ServeBench implements Callable<Integer> {
       // Latency at half the SDK's max QPS, and the engine's own latency at the same rate on the same machine: the
       // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below.
       long[] gc0 = LoadLoops.gc();
+      Buckets buckets0 = searchBuckets();
       lat = sdk.open(qps / 2, seconds);
+      nodeSide = tail(searchBuckets(), buckets0);
       long[] gc1 = LoadLoops.gc();
       Progress.say("SDK open loop: max %.1f ms; GC: node %d collections / %d ms, client %d / %d ms", lat[2] / 1e3,
           gc1[0] - gc0[0], gc1[1] - gc0[1], (long) lat[3], (long) lat[4]);
@@ -203,6 +211,8 @@ public final class ServeBench implements Callable<Integer> {
         inProcessLat.getValueAtPercentile(99) / 1e3);
     Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK", qps / 4, quarterLat[0] / 1e3,
         quarterLat[1] / 1e3);
+    Progress.say("at %.0f QPS, the node's own time per search (proxy in to out, its latency histogram): p99 <= %.0f "
+        + "ms, %.2f%% over 5 ms (of %.0f searches)", qps / 2, nodeSide[0] * 1e3, nodeSide[1] * 100, nodeSide[2]);
     Histogram fresh = new Histogram(3);
     Random fr = new Random(99);
     for (int i = 0; i < probes; i++) {
@@ -241,6 +251,8 @@ public final class ServeBench implements Callable<Integer> {
     out.put("inprocess_p99_ms", round(inProcessLat.getValueAtPercentile(99) / 1e3));
     out.put("quarter_rate_p50_ms", round(quarterLat[0] / 1e3));
     out.put("quarter_rate_p99_ms", round(quarterLat[1] / 1e3));
+    out.put("node_p99_bucket_ms", round(nodeSide[0] * 1e3));
+    out.put("node_over_5ms_share", round(nodeSide[1]));
     out.put("freshness_p99_ms", round(freshP99));
     out.put("gb_per_million", round(gbPerMillion));
     out.put("heap_mb", round(mem.heap() / 1e6));
@@ -321,5 +333,58 @@ public final class ServeBench implements Callable<Integer> {
     }
     o.add("vec", a);
     return o;
+  }
+
+  /** A reading of a classic histogram: upper bounds (seconds) and the count of each bucket, in bucket order. */
+  record Buckets(double[] bounds, long[] counts) {}
+
+  /**
+   * The node's search latency histogram so far ({@code quiver_query_latency_seconds{kind="search"}}, the time from the
+   * proxy taking a Milvus search to its answer), or no buckets before any search.
+   */
+  static Buckets searchBuckets() {
+    for (MetricSnapshot s : PrometheusRegistry.defaultRegistry.scrape()) {
+      if (s instanceof HistogramSnapshot h && h.getMetadata().getName().startsWith("quiver_query_latency")) {
+        for (HistogramSnapshot.HistogramDataPointSnapshot d : h.getDataPoints()) {
+          if ("search".equals(d.getLabels().get("kind"))) {
+            ClassicHistogramBuckets b = d.getClassicBuckets();
+            double[] bounds = new double[b.size()];
+            long[] counts = new long[b.size()];
+            for (int i = 0; i < counts.length; i++) {
+              bounds[i] = b.getUpperBound(i);
+              counts[i] = b.getCount(i);
+            }
+            return new Buckets(bounds, counts);
+          }
+        }
+      }
+    }
+    return new Buckets(new double[0], new long[0]);
+  }
+
+  /**
+   * Between two {@link #searchBuckets()} readings: {the upper bound (s) of the bucket holding the 99th percentile,
+   * the share of searches over 5 ms (a bucket bound, so exact), the number of searches}.
+   */
+  static double[] tail(Buckets after, Buckets before) {
+    long[] d = new long[after.counts().length];
+    long n = 0;
+    for (int i = 0; i < d.length; i++) {
+      d[i] = after.counts()[i] - (i < before.counts().length ? before.counts()[i] : 0);
+      n += d[i];
+    }
+    double p99 = Double.NaN;
+    long seen = 0;
+    long over5 = 0;
+    for (int i = 0; i < d.length; i++) {
+      seen += d[i];
+      if (Double.isNaN(p99) && seen >= Math.ceil(0.99 * n) && n > 0) {
+        p99 = after.bounds()[i];
+      }
+      if (after.bounds()[i] > 0.005) {
+        over5 += d[i];
+      }
+    }
+    return new double[] {p99, n == 0 ? Double.NaN : over5 / (double) n, n};
   }
 }
