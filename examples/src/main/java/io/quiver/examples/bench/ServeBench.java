@@ -55,7 +55,8 @@ import picocli.CommandLine.Option;
  * {@code --threads}), p50/p99 at half the measured max QPS (open loop; the in-process search's at the same rate as
  * the baseline) and at a quarter of it, with the node's own share of the half-rate tail (its search latency
  * histogram: the bucket holding p99, the share over 5 ms; {@code node_p99_bucket_ms}, {@code node_over_5ms_share}: what
- * remains is transport and the client), insert-ack → visible-to-STRONG-search freshness, and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
+ * remains is transport and the client), insert-ack → visible-to-STRONG-search freshness, and heap + off-heap + mapped
+ * bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
  * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}); the SDK's CPU per query adds that
  * process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
  */
