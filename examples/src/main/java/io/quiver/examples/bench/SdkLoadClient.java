@@ -56,11 +56,13 @@ final class SdkLoadClient {
           }
           case "open" -> {
             Histogram h = new Histogram(3);
+            Histogram late = new Histogram(3);
             long[] gc0 = LoadLoops.gc();
-            LoadLoops.openLoop(op, Double.parseDouble(c[1]), Integer.parseInt(c[2]), threads * 2, h);
+            LoadLoops.openLoop(op, Double.parseDouble(c[1]), Integer.parseInt(c[2]), threads * 2, h, late);
             long[] gc1 = LoadLoops.gc();
-            out.printf(Locale.ROOT, "%d %d %d %d %d%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                h.getMaxValue(), gc1[0] - gc0[0], gc1[1] - gc0[1]);
+            out.printf(Locale.ROOT, "%d %d %d %d %d %d %d%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                h.getMaxValue(), gc1[0] - gc0[0], gc1[1] - gc0[1], late.getValueAtPercentile(50),
+                late.getValueAtPercentile(99));
           }
           case "quit" -> {
             return;
@@ -110,7 +112,10 @@ final class SdkLoadClient {
       return numbers("closed " + seconds);
     }
 
-    /** An open loop at {@code rate}: {p50 µs, p99 µs, max µs, the client's GC collections, its GC ms}. */
+    /**
+     * An open loop at {@code rate}: {p50 µs, p99 µs, max µs, the client's GC collections, its GC ms, p50 and p99 µs
+     * from a call's scheduled time to its start (the client's own share)}.
+     */
     double[] open(double rate, int seconds) throws IOException {
       return numbers(String.format(Locale.ROOT, "open %.3f %d", rate, seconds));
     }

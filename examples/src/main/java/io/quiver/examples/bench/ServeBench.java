@@ -55,7 +55,8 @@ import picocli.CommandLine.Option;
  * {@code --threads}), p50/p99 at half the measured max QPS (open loop; the in-process search's at the same rate as
  * the baseline) and at a quarter of it, with the node's own share of the half-rate tail (its search latency
  * histogram: the bucket holding p99, the share over 5 ms; {@code node_p99_bucket_ms}, {@code node_over_5ms_share}: what
- * remains is transport and the client), insert-ack → visible-to-STRONG-search freshness, and heap + off-heap + mapped
+ * remains is transport and the client) and the load generator's (from a call's scheduled time to its start:
+ * {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack → visible-to-STRONG-search freshness, and heap + off-heap + mapped
  * bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
  * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}); the SDK's CPU per query adds that
  * process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
@@ -161,6 +162,7 @@ public final class ServeBench implements Callable<Integer> {
     double[] quarterLat;
     double[] nodeSide;
     Histogram inProcessLat = new Histogram(3);
+    Histogram inProcessLate = new Histogram(3);
     try (SdkLoadClient.Handle sdk = SdkLoadClient.Handle.start("http://" + server.address(), C, dim, ef, threads,
             cacheDir.resolveSibling("client-logs"));
         RootAllocator alloc = new RootAllocator();
@@ -195,7 +197,7 @@ public final class ServeBench implements Callable<Integer> {
       long[] gc1 = LoadLoops.gc();
       Progress.say("SDK open loop: max %.1f ms; GC: node %d collections / %d ms, client %d / %d ms", lat[2] / 1e3,
           gc1[0] - gc0[0], gc1[1] - gc0[1], (long) lat[3], (long) lat[4]);
-      LoadLoops.openLoop(inProcess, qps / 2, seconds, threads * 2, inProcessLat);
+      LoadLoops.openLoop(inProcess, qps / 2, seconds, threads * 2, inProcessLat, inProcessLate);
       long[] gc2 = LoadLoops.gc();
       Progress.say("in-process open loop: max %.1f ms; GC %d collections / %d ms", inProcessLat.getMaxValue() / 1e3,
           gc2[0] - gc1[0], gc2[1] - gc1[1]);
@@ -210,6 +212,9 @@ public final class ServeBench implements Callable<Integer> {
     Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK; in-process at the same rate: p50 %.2f ms, p99 "
         + "%.2f ms", qps / 2, p50, p99, inProcessLat.getValueAtPercentile(50) / 1e3,
         inProcessLat.getValueAtPercentile(99) / 1e3);
+    Progress.say("  of which the load generator's own (scheduled time -> call started), p50/p99: %.2f / %.2f ms in the "
+        + "SDK client, %.2f / %.2f ms in-process", lat[5] / 1e3, lat[6] / 1e3,
+        inProcessLate.getValueAtPercentile(50) / 1e3, inProcessLate.getValueAtPercentile(99) / 1e3);
     Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK", qps / 4, quarterLat[0] / 1e3,
         quarterLat[1] / 1e3);
     Progress.say("at %.0f QPS, the node's own time per search (proxy in to out, its latency histogram): p99 <= %.0f "
@@ -250,6 +255,8 @@ public final class ServeBench implements Callable<Integer> {
     out.put("p99_ms", round(p99));
     out.put("inprocess_p50_ms", round(inProcessLat.getValueAtPercentile(50) / 1e3));
     out.put("inprocess_p99_ms", round(inProcessLat.getValueAtPercentile(99) / 1e3));
+    out.put("start_late_p99_ms", round(lat[6] / 1e3));
+    out.put("inprocess_start_late_p99_ms", round(inProcessLate.getValueAtPercentile(99) / 1e3));
     out.put("quarter_rate_p50_ms", round(quarterLat[0] / 1e3));
     out.put("quarter_rate_p99_ms", round(quarterLat[1] / 1e3));
     out.put("node_p99_bucket_ms", round(nodeSide[0] * 1e3));
