@@ -85,11 +85,7 @@ public final class IngestionJob {
    */
   public static JobClient start(IngestionOptions options, int parallelism, Duration checkpointInterval,
       Configuration flinkConf) throws Exception {
-    Configuration conf = new Configuration(flinkConf);
-    conf.setString("rest.bind-address", "127.0.0.1");
-    conf.setString("rest.address", "127.0.0.1");
-    conf.setString("taskmanager.host", "127.0.0.1");
-    conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    Configuration conf = onLoopback(new Configuration(flinkConf));
     if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
       // Checkpoints are small (offsets and pending committables), but savepoints and restarts need a directory.
       conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -100,6 +96,18 @@ public final class IngestionJob {
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     build(env, options);
     return env.executeAsync("quiver-ingest-" + options.collection());
+  }
+
+  /**
+   * Puts a local cluster's endpoints (REST, RPC, task manager) on 127.0.0.1, as {@link #start}'s MiniCluster has them;
+   * returns {@code conf}.
+   */
+  public static Configuration onLoopback(Configuration conf) {
+    conf.setString("rest.bind-address", "127.0.0.1");
+    conf.setString("rest.address", "127.0.0.1");
+    conf.setString("taskmanager.host", "127.0.0.1");
+    conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    return conf;
   }
 
   /**

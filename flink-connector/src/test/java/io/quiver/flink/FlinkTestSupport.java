@@ -26,11 +26,7 @@ final class FlinkTestSupport {
   private FlinkTestSupport() {}
 
   static MiniClusterExtension miniCluster() {
-    Configuration conf = new Configuration();
-    conf.setString("rest.bind-address", "127.0.0.1");
-    conf.setString("rest.address", "127.0.0.1");
-    conf.setString("taskmanager.host", "127.0.0.1");
-    conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    Configuration conf = IngestionJob.onLoopback(new Configuration());
     conf.setString("taskmanager.memory.managed.size", "256m");
     return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
         .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).setConfiguration(conf).build());

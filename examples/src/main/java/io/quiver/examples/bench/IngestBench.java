@@ -122,7 +122,7 @@ public final class IngestBench implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     MiniCluster flinkCluster = null;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      flinkCluster = startCluster(dir);
+      flinkCluster = startCluster();
       java.net.URI rest = flinkCluster.getRestAddress().get(1, TimeUnit.MINUTES);
       Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
       catalog.create(collection, schema, shards, Map.of(), Map.of());
@@ -279,13 +279,9 @@ public final class IngestBench implements Callable<Integer> {
    * running cluster. A MiniCluster per job (what {@link IngestionJob#start} makes) had every job start a cluster whose
    * start-up (configuration parsing, its RPC system's class loader) kept the JIT compiler busy into the job.
    */
-  private MiniCluster startCluster(Path dir) throws Exception {
-    Configuration conf = new Configuration();
-    conf.setString("rest.bind-address", "127.0.0.1");
-    conf.setString("rest.address", "127.0.0.1");
+  private MiniCluster startCluster() throws Exception {
+    Configuration conf = IngestionJob.onLoopback(new Configuration());
     conf.setString("rest.port", "0");
-    conf.setString("taskmanager.host", "127.0.0.1");
-    conf.setString("jobmanager.rpc.address", "127.0.0.1");
     conf.setString("taskmanager.memory.managed.size", "128m");
     MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
         .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
