@@ -13,6 +13,7 @@ import io.quiver.flink.IngestionOptions;
 import io.quiver.flink.verify.LiveRows;
 import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +124,7 @@ public final class IngestBench implements Callable<Integer> {
     MiniCluster flinkCluster = null;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       flinkCluster = startCluster();
-      java.net.URI rest = flinkCluster.getRestAddress().get(1, TimeUnit.MINUTES);
+      URI rest = flinkCluster.getRestAddress().get(1, TimeUnit.MINUTES);
       Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
       catalog.create(collection, schema, shards, Map.of(), Map.of());
       WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, shards);
@@ -257,7 +258,8 @@ public final class IngestBench implements Callable<Integer> {
    * measured job starts, as it has in a job that has run for a while. The raw consumer's paths are warm from the
    * producer and its own first read.
    */
-  private void warmUp(java.net.URI rest, EmbeddedKafka kafka, Path dir, CollectionSchema schema, int count) throws Exception {
+  private void warmUp(URI rest, EmbeddedKafka kafka, Path dir, CollectionSchema schema, int count)
+      throws Exception {
     String collection = "bench_ingest_warmup";
     Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
     catalog.create(collection, schema, shards, Map.of(), Map.of());
@@ -290,7 +292,7 @@ public final class IngestBench implements Callable<Integer> {
   }
 
   /** Submits {@code collection}'s ingestion job to the bench's cluster, with the bench's seal and Flink settings. */
-  private JobClient startJob(java.net.URI rest, String collection, Path dir, String bootstrap) throws Exception {
+  private JobClient startJob(URI rest, String collection, Path dir, String bootstrap) throws Exception {
     IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(), bootstrap)
         .sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
     Configuration job = new Configuration();

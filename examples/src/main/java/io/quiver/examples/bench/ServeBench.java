@@ -15,6 +15,10 @@ import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.EmbeddedZooKeeper;
 import io.quiver.embedded.TempDirs;
@@ -40,10 +44,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
@@ -56,8 +56,8 @@ import picocli.CommandLine.Option;
  * the baseline) and at a quarter of it, with the node's own share of the half-rate tail (its search latency
  * histogram: the bucket holding p99, the share over 5 ms; {@code node_p99_bucket_ms}, {@code node_over_5ms_share}: what
  * remains is transport and the client) and the load generator's (from a call's scheduled time to its start:
- * {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack → visible-to-STRONG-search freshness, and heap + off-heap + mapped
- * bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
+ * {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack → visible-to-STRONG-search freshness,
+ * and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
  * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}); the SDK's CPU per query adds that
  * process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
  */
