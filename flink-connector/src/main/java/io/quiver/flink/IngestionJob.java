@@ -92,7 +92,15 @@ public final class IngestionJob {
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
           Files.createTempDirectory("quiver-checkpoints").toUri().toString());
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    return submit(StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), options, checkpointInterval);
+  }
+
+  /**
+   * Submits the job to {@code env}'s cluster with exactly-once checkpoints every {@code checkpointInterval} and returns
+   * at once ({@link #start}'s local MiniCluster, or a cluster the caller runs).
+   */
+  public static JobClient submit(StreamExecutionEnvironment env, IngestionOptions options,
+      Duration checkpointInterval) throws Exception {
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     build(env, options);
     return env.executeAsync("quiver-ingest-" + options.collection());

@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,9 +46,7 @@ final class FlinkTestSupport {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
-    env.enableCheckpointing(1_000, CheckpointingMode.EXACTLY_ONCE);
-    IngestionJob.build(env, options);
-    return env.executeAsync("quiver-ingest-" + options.collection());
+    return IngestionJob.submit(env, options, Duration.ofSeconds(1));
   }
 
   static void cancel(JobClient job) throws Exception {

@@ -30,7 +30,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -307,9 +306,7 @@ public final class IngestBench implements Callable<Integer> {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(),
         rest.getPort(), job);
     env.setParallelism(parallelism);
-    env.enableCheckpointing(checkpointMillis, CheckpointingMode.EXACTLY_ONCE);
-    IngestionJob.build(env, options);
-    return env.executeAsync("quiver-ingest-" + collection);
+    return IngestionJob.submit(env, options, Duration.ofMillis(checkpointMillis));
   }
 
   private void produce(WalWriter w, long firstId, int count) {

@@ -1,5 +1,6 @@
 package io.quiver.examples.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +85,10 @@ final class LoadLoops {
   static long[] gc() {
     long n = 0;
     long ms = 0;
-    for (java.lang.management.GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
       n += Math.max(0, b.getCollectionCount());
       ms += Math.max(0, b.getCollectionTime());
     }
     return new long[] {n, ms};
   }
-
 }

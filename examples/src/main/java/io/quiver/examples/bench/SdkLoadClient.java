@@ -25,8 +25,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Line protocol on the child's stdin and stdout: {@code ready} once connected; {@code closed <seconds>} answers
  * {@code <qps> <cpu ns> <calls> <jit ns>} (the child's own process and compiler CPU); {@code open <rate> <seconds>}
- * answers {@code <p50 µs> <p99 µs> <max µs> <gc collections> <gc ms>} (the child's GC); {@code quit} ends it. Its
- * progress and errors go to the bench's stderr.
+ * answers {@code <p50 µs> <p99 µs> <max µs> <gc collections> <gc ms> <start-late p50 µs> <start-late p99 µs>} (the
+ * child's GC, and how late after their scheduled times its calls began); {@code quit} ends it. Its progress and errors
+ * go to the bench's stderr.
  */
 final class SdkLoadClient {
   private SdkLoadClient() {}
