@@ -61,9 +61,10 @@ import picocli.CommandLine.Option;
  *       covers its offset.
  * </ol>
  *
- * Before all this, unless {@code --warmup-rows 0}, a warm-up job on the same MiniCluster ingests {@code --warmup-rows}
- * rows (default a fifth of {@code --rows}) of another collection, so that the measured job runs compiled code, as a job
- * that has run for a while does; likewise the raw consumer reads the topic once before its measured reads.
+ * Right before the measured job (after the raw reads, so that nothing else runs in between), unless {@code
+ * --warmup-rows 0}, a warm-up job on the same MiniCluster ingests {@code --warmup-rows} rows (default a fifth of {@code
+ * --rows}) of another collection, so that the measured job runs compiled code, as a job that has run for a while does;
+ * likewise the raw consumer reads the topic once before its measured reads.
  *
  * <p>Finally the manifest's live rows are read back: {@code lost} = inserted keys missing, {@code duplicated} = WAL
  * records sealed into more than one row.
@@ -134,10 +135,6 @@ public final class IngestBench implements Callable<Integer> {
         Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
 
         int warmup = warmupRows < 0 ? rows / 5 : warmupRows;
-        if (warmup > 0) {
-          warmUp(rest, kafka, dir, schema, warmup);
-        }
-
         Progress.say("Raw Kafka consumer reading the same topic (%d times%s) ...", RAW_READS,
             warmup > 0 ? ", after a warm-up read" : "");
         if (warmup > 0) {
@@ -150,6 +147,12 @@ public final class IngestBench implements Callable<Integer> {
         double rawCpuPerRow = (ThreadCpu.processNanos() - rawCpu0) / 1e3 / rows / RAW_READS;
         Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
             rawCpuPerRow);
+        // The warm-up job right before the measured one: raw reads in between had the JIT throw away the job's compiled
+        // Kafka consumer paths (the raw consumer's byte[] deserializers fail type checks the job's ByteBuffer ones
+        // passed: JFR showed "class_check" deoptimizations in the raw reads and C2 recompiling them in the measured job).
+        if (warmup > 0) {
+          warmUp(rest, kafka, dir, schema, warmup);
+        }
 
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
             + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
