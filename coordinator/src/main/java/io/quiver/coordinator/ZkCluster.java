@@ -117,7 +117,8 @@ public final class ZkCluster implements AutoCloseable {
 
   /**
    * Marks a collection loaded with only {@code partitions} readable (Milvus's LoadPartitions / ReleasePartitions).
-   * The coordinator assigns its shards as for a loaded collection: a node's unit is a shard, all partitions of it.
+   * The coordinator assigns its shards as for a loaded collection (a node's unit is a shard); nodes hold only these
+   * partitions' sealed segments in memory.
    */
   public void setLoadedPartitions(String collection, List<String> partitions) {
     if (partitions.isEmpty()) {

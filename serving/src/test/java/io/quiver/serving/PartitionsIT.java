@@ -162,6 +162,11 @@ class PartitionsIT {
     return (Long) client.query(b.build()).getQueryResults().get(0).getEntity().get("count(*)");
   }
 
+  /** Sealed bytes the nodes hold in memory, over all collections. */
+  static long loadedBytes() {
+    return cluster.nodes.stream().mapToLong(n -> n.node().loadedBytes()).sum();
+  }
+
   static Manifest sealAndHandOff(String c) {
     Manifest m = LocalSealer.seal(admin.catalog(), c, cluster.kafka.bootstrapServers());
     await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodes.stream().allMatch(n ->
@@ -393,8 +398,15 @@ class PartitionsIT {
   void releasedPartitionsAreNotReadAndLoadPartitionsBringsThemBack() {
     assertThat(client.listPartitions(ListPartitionsReq.builder().collectionName(NAMED).build()))
         .containsExactly("_default", "p1");
+    long held = loadedBytes();
+    long p1Bytes = admin.catalog().current(NAMED).segments().stream().filter(s -> s.stats().partition().equals("p1"))
+        .mapToLong(s -> s.stats().dataBytes()).sum();
+    assertThat(p1Bytes).as("p1 has sealed rows").isPositive();
     client.releasePartitions(ReleasePartitionsReq.builder().collectionName(NAMED).partitionNames(List.of("p1"))
         .build());
+    // the nodes drop p1's sealed segments from memory (one replica each here)
+    await("p1's sealed segments released by the nodes").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50)).until(() -> loadedBytes() == held - p1Bytes);
     assertThat(loaded("p1")).as("p1 after ReleasePartitions").isFalse();
     assertThat(loaded("_default")).isTrue();
     assertThat(loaded(null)).as("the collection, one partition still loaded").isTrue();
@@ -411,9 +423,22 @@ class PartitionsIT {
           .isEqualTo(exact(query, 10, r -> r[1].equals("_default")));
     }
 
+    // deleting keys named outright reaches released partitions too (as in Milvus); a filter naming one does not
+    long gone = rows.entrySet().stream().filter(e -> e.getValue()[1].equals("p1")).findFirst().orElseThrow().getKey();
+    assertThat(client.delete(DeleteReq.builder().collectionName(NAMED).ids(List.of(gone)).build()).getDeleteCnt())
+        .isEqualTo(1);
+    rows.remove(gone);
+    assertThatThrownBy(() -> client.delete(DeleteReq.builder().collectionName(NAMED).partitionName("p1")
+        .filter("id > 0").build())).isInstanceOf(MilvusClientException.class)
+        .hasMessageContaining("partition not loaded[partition=p1]");
+
     client.loadPartitions(LoadPartitionsReq.builder().collectionName(NAMED).partitionNames(List.of("p1")).build());
     assertThat(loaded("p1")).as("p1 after LoadPartitions").isTrue();
+    // reads of p1 wait for the nodes to load its segments again (bounded), so they see them at once
     checkSearchesOf(List.of(List.of(), List.of("p1"), List.of("_default", "p1")), 500);
+    assertThat(loadedBytes()).as("p1's segments held again").isEqualTo(held);
+    assertThat(count(NAMED, List.of("p1"), "id == " + gone)).as("row %s deleted while p1 was released", gone)
+        .isZero();
 
     // releasing every partition releases the collection; LoadCollection loads them all again
     client.releasePartitions(ReleasePartitionsReq.builder().collectionName(NAMED)

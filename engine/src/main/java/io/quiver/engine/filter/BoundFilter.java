@@ -162,6 +162,16 @@ public final class BoundFilter {
   }
 
   /**
+   * The primary keys when the filter is only a list of them ({@code id == 5}, {@code id in [1, 2]}, or-ed), else null.
+   * Serving deletes those keys without reading them first, as Milvus does for such filters (also keys of partitions
+   * not loaded). Values as in {@link #primaryKeyCandidates()}.
+   */
+  @Nullable
+  public Set<Object> exactPrimaryKeys() {
+    return PrimaryKeys.exact(expression, schema.primaryKey());
+  }
+
+  /**
    * The same for another INT64 or VARCHAR field: values every matching row's {@code field} has one of, or null.
    * Serving uses it for the partition key, to read only the partitions those values hash to.
    */

@@ -9,8 +9,8 @@ import java.util.Set;
 import javax.annotation.Nullable;
 
 /**
- * Finds the values of a key field (INT64 or VARCHAR) a bound filter pins, for {@link BoundFilter#primaryKeyCandidates()}
- * and {@link BoundFilter#keyCandidates}.
+ * Finds the values of a key field (INT64 or VARCHAR) a bound filter pins, for {@link
+ * BoundFilter#primaryKeyCandidates()}, {@link BoundFilter#keyCandidates} and {@link BoundFilter#exactPrimaryKeys()}.
  */
 final class PrimaryKeys {
   private PrimaryKeys() {}
@@ -19,6 +19,32 @@ final class PrimaryKeys {
   static Set<Object> candidates(Filter f, FieldSchema pk) {
     Set<Object> s = find(f, pk);
     return s == null ? null : Collections.unmodifiableSet(s);
+  }
+
+  /**
+   * The keys when the filter is nothing but a list of them ({@code pk == v}, {@code pk in [..]}, or-ed), else null:
+   * exactly the rows with those keys match, whatever else they hold.
+   */
+  @Nullable
+  static Set<Object> exact(Filter f, FieldSchema pk) {
+    Set<Object> s = exactKeys(f, pk);
+    return s == null ? null : Collections.unmodifiableSet(s);
+  }
+
+  @Nullable
+  private static Set<Object> exactKeys(Filter f, FieldSchema pk) {
+    if (f instanceof Filter.Or) {
+      Set<Object> union = new LinkedHashSet<>();
+      for (Filter c : ((Filter.Or) f).children()) {
+        Set<Object> s = exactKeys(c, pk);
+        if (s == null) {
+          return null;
+        }
+        union.addAll(s);
+      }
+      return union;
+    }
+    return f instanceof Filter.Compare || f instanceof Filter.In ? find(f, pk) : null;
   }
 
   @Nullable

@@ -39,11 +39,24 @@ public final class SnapshotLoader {
 
   public static Snapshot load(Catalog catalog, Manifest manifest, BufferAllocator allocator,
       @Nullable IndexCache cache, ExecutorService pool) {
+    return load(catalog, manifest, allocator, cache, pool, null);
+  }
+
+  /**
+   * Loads only the segments of {@code partitions} (null: all), as Milvus loads only the partitions LoadPartitions
+   * named. The other segments are read for their keys alone (primary key and order columns): a row of a loaded
+   * partition may be superseded by a later write of its key to another partition, and the row order rule still hides
+   * it. Those key columns are dropped once the hidden rows are known, so the snapshot holds no memory for the rest.
+   */
+  public static Snapshot load(Catalog catalog, Manifest manifest, BufferAllocator allocator,
+      @Nullable IndexCache cache, ExecutorService pool, @Nullable Set<String> partitions) {
     Path dir = catalog.collectionDir(manifest.collection());
     CollectionSchema schema = manifest.schema();
     List<Future<LoadedSegment>> futures = new ArrayList<>();
     for (SegmentEntry e : manifest.segments()) {
-      futures.add(pool.submit(() -> loadSegment(catalog, dir, schema, e, allocator, cache)));
+      boolean keysOnly = partitions != null && !partitions.contains(e.stats().partition());
+      futures.add(pool.submit(() -> keysOnly ? loadKeys(catalog, dir, schema, e, allocator)
+          : loadSegment(catalog, dir, schema, e, allocator, cache)));
     }
     List<LoadedSegment> segments = new ArrayList<>();
     try {
@@ -52,10 +65,17 @@ public final class SnapshotLoader {
       }
       Visibility.Deletes deletes = readDeletes(catalog, dir, manifest);
       List<RoaringBitmap> hidden = Visibility.hidden(segments, deletes);
+      List<LoadedSegment> kept = new ArrayList<>(segments.size());
       for (int i = 0; i < segments.size(); i++) {
-        segments.get(i).hide(hidden.get(i));
+        LoadedSegment s = segments.get(i);
+        if (partitions != null && !partitions.contains(s.entry().stats().partition())) {
+          s.close();
+        } else {
+          s.hide(hidden.get(i));
+          kept.add(s);
+        }
       }
-      return new Snapshot(manifest, segments, pool);
+      return new Snapshot(manifest, kept, pool);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       segments.forEach(LoadedSegment::close);
@@ -77,6 +97,13 @@ public final class SnapshotLoader {
       Throwable c = e.getCause();
       throw c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
     }
+  }
+
+  /** A segment's keys alone: primary key and the system columns (the row order), no field, no index. */
+  private static LoadedSegment loadKeys(Catalog catalog, Path collectionDir, CollectionSchema schema, SegmentEntry e,
+      BufferAllocator allocator) {
+    return new LoadedSegment(e, SegmentReader.read(catalog.conf(), SegmentFiles.segmentDir(collectionDir, e.id()),
+        schema, allocator, Set.of()), Map.of());
   }
 
   static LoadedSegment loadSegment(Catalog catalog, Path collectionDir, CollectionSchema schema, SegmentEntry e,

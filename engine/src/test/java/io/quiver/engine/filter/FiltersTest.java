@@ -117,6 +117,25 @@ class FiltersTest {
   }
 
   @Test
+  void exactPrimaryKeysOnlyForFiltersThatAreNothingButKeys() {
+    assertThat(exact("id == 3")).containsExactly(3L);
+    assertThat(exact("id == 1 or id in [2, 3]")).containsExactly(1L, 2L, 3L);
+    assertThat(exact("id in {ids}")).containsExactly(7L, 8L);
+    assertThat(exact("id == 2.5")).as("no key can equal it: nothing matches").isEmpty();
+    assertThat(exact("id in [1, 2] and age > 1")).as("other fields decide too").isNull();
+    assertThat(exact("id in [1, 2] and id in [2, 3]")).isNull();
+    assertThat(exact("id == 1 or age > 1")).isNull();
+    assertThat(exact("id not in [1]")).isNull();
+    assertThat(exact("not (id == 1)")).isNull();
+    assertThat(exact("id > 1")).isNull();
+    assertThat(exact("age == 1")).isNull();
+  }
+
+  private static java.util.Set<Object> exact(String text) {
+    return Filters.parse(text, SCHEMA, Map.of("ids", List.of(7, 8))).exactPrimaryKeys();
+  }
+
+  @Test
   void rowTestOnUserMaps() {
     BoundFilter f = Filters.parse("age > 10 and color == \"red\" and meta[\"k\"] == 1", DYNAMIC);
     assertThat(f.test(Map.of("age", 20, "color", "red", "meta", Map.of("k", 1)))).isTrue();

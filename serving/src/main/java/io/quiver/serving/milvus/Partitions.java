@@ -149,7 +149,8 @@ final class Partitions {
   /**
    * ReleasePartitions: {@code names} stop being readable (a search naming one answers "partition not loaded");
    * releasing the last loaded partition releases the collection. Nodes keep serving the collection's shards while
-   * any partition is loaded: a node's unit is a shard, so releasing a partition saves no memory yet.
+   * any partition is loaded, but drop the released partitions' sealed segments from memory (they stay in the disk
+   * cache; see {@code ShardState}); tail rows not sealed yet stay until sealed.
    */
   static void release(ZkCluster cluster, Manifest m, List<String> names) {
     checkLoadable(m, names, "release");

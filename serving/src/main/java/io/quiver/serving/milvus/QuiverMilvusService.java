@@ -6,9 +6,9 @@ import io.quiver.coordinator.Assignment;
 import io.quiver.coordinator.ZkCluster;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.catalog.NoSuchCollectionException;
+import io.quiver.engine.filter.Filters;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.ValidationException;
-import io.quiver.engine.search.Predicates;
 import io.quiver.serving.milvus.MilvusStatus.MilvusException;
 import io.quiver.serving.milvus.proto.*;
 import io.quiver.serving.metrics.ServingMetrics;
@@ -321,9 +321,9 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
       Manifest m = collections.manifest(r.getCollectionName());
       Collections.checkPartition(m, r.getPartitionName());
       long rows = 0;
-      if (cluster.isLoaded(r.getCollectionName())) {
+      if (Partitions.allLoaded(cluster, m, List.of(r.getPartitionName()))) {
         rows = reads.count(r.getCollectionName(), m, r.getPartitionName());
-      } else {
+      } else { // not loaded (the collection or this partition): what the manifest says
         for (io.quiver.engine.catalog.SegmentEntry s : m.segments()) {
           rows += s.stats().partition().equals(r.getPartitionName()) ? s.rowCount() : 0;
         }
@@ -415,10 +415,13 @@ public final class QuiverMilvusService extends MilvusServiceGrpc.MilvusServiceIm
         throw new ValidationException("expr", expr, "a delete needs a filter expression (e.g. id in [1, 2])");
       }
       Map<String, Object> params = FieldDataCodec.templateValues(r.getExprTemplateValuesMap());
-      Predicates.parse(expr, m.schema(), params);
+      Set<Object> exact = Filters.parse(expr, m.schema(), params).exactPrimaryKeys();
       String partition = Partitions.writePartition(m, r.getPartitionName());
-      List<Object> pks = reads.matchingKeys(r.getCollectionName(), m, expr, params,
-          partition == null ? List.of() : List.of(partition));
+      // Keys named outright are deleted as they are, loaded or not (as Milvus does); any other filter is evaluated
+      // over the loaded partitions at STRONG consistency, and a released partition named is "partition not loaded".
+      List<Object> pks = exact != null ? List.copyOf(exact) : reads.matchingKeys(r.getCollectionName(), m, expr,
+          params, Partitions.forRead(m, partition == null ? List.of() : List.of(partition),
+              collections.loadedPartitions(r.getCollectionName()), null, Map.of()));
       return mutation(r.getCollectionName(), collections.writer(r.getCollectionName(), m).delete(partition, pks),
           "delete");
     }, s -> MutationResult.newBuilder().setStatus(s).build());

@@ -43,7 +43,8 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
     long freshSince = r.getStalenessMillis() > 0 ? System.currentTimeMillis() - r.getStalenessMillis() : 0;
     List<Snapshot> out = new ArrayList<>();
     for (int shard : r.getShardsList()) {
-      ShardState s = node.state(r.getCollection(), shard, r.getMinManifestVersion(), Math.max(r.getWaitMillis(), 1));
+      ShardState s = node.state(r.getCollection(), shard, r.getMinManifestVersion(), r.getPartitionsList(),
+          Math.max(r.getWaitMillis(), 1));
       Long want = r.getWaitOffsetsMap().get(shard);
       if (want != null) {
         while (!s.reached(want)) {

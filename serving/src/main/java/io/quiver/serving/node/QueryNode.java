@@ -78,7 +78,8 @@ public final class QueryNode implements AutoCloseable {
   public void start() {
     watch.listenable().addListener((type, oldData, data) -> {
       String path = data != null ? data.getPath() : oldData != null ? oldData.getPath() : "";
-      if (path.startsWith(ZkPaths.ASSIGNMENT) || path.startsWith(ZkPaths.CATALOG)) {
+      if (path.startsWith(ZkPaths.ASSIGNMENT) || path.startsWith(ZkPaths.CATALOG)
+          || path.startsWith(ZkPaths.LOADED)) {
         schedule();
       }
     });
@@ -207,17 +208,23 @@ public final class QueryNode implements AutoCloseable {
       if (m == null) {
         continue;
       }
+      List<String> loaded = cluster.loadedPartitions(c);
+      Set<String> parts = loaded == null ? null : Set.copyOf(loaded);
       for (int shard : e.getValue()) {
         Key k = new Key(c, shard);
         ShardState s = states.get(k);
         if (s == null) {
           long t0 = System.nanoTime();
           states.put(k, new ShardState(c, shard, m, config.kafkaBootstrap(), cache, indexCache, allocator, pool,
-              closer));
-          LOG.info("Node {} serves {}/{} (manifest v{}, loaded in {} ms)", config.id(), c, shard, m.version(),
-              (System.nanoTime() - t0) / 1_000_000);
-        } else if (m.version() > s.manifestVersion()) {
-          s.refresh(m);
+              closer, parts));
+          LOG.info("Node {} serves {}/{} (manifest v{}, partitions {}, loaded in {} ms)", config.id(), c, shard,
+              m.version(), parts == null ? "all" : parts, (System.nanoTime() - t0) / 1_000_000);
+        } else {
+          if (!java.util.Objects.equals(parts, s.partitions())) {
+            LOG.info("Node {} holds partitions {} of {}/{} (was {})", config.id(), parts == null ? "all" : parts, c,
+                shard, s.partitions() == null ? "all" : s.partitions());
+          }
+          s.refresh(m, parts);
         }
       }
     }
@@ -240,25 +247,28 @@ public final class QueryNode implements AutoCloseable {
   }
 
   /**
-   * The state of a unit this node serves, waiting up to {@code waitMillis} for it to load or for its manifest to
-   * reach {@code minManifestVersion}.
+   * The state of a unit this node serves, waiting up to {@code waitMillis} for it to load, for its manifest to reach
+   * {@code minManifestVersion} and for the sealed segments of {@code partitions} (empty: all) to be loaded (after
+   * LoadPartitions / LoadCollection the node loads them beside what it serves).
    *
    * @throws NotOwnerException when the node does not serve it (the proxy tries another owner)
    */
-  ShardState state(String collection, int shard, long minManifestVersion, long waitMillis) {
+  ShardState state(String collection, int shard, long minManifestVersion, List<String> partitions,
+      long waitMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
     while (true) {
       if (!connected) {
         throw new NotOwnerException("node " + config.id() + " has lost its ZooKeeper session");
       }
       ShardState s = states.get(new Key(collection, shard));
-      if (s != null && s.manifestVersion() >= minManifestVersion) {
+      if (s != null && s.manifestVersion() >= minManifestVersion && s.serves(partitions)) {
         return s;
       }
       boolean assigned = cluster.assignment().owners(collection, shard).contains(config.id());
       if ((!assigned && s == null) || System.nanoTime() - deadline > 0) {
         throw new NotOwnerException("node " + config.id() + " does not serve " + collection + " shard " + shard
-            + (assigned ? " yet" : ""));
+            + (assigned ? " yet" : "") + (s != null && !s.serves(partitions) ? " with partitions "
+            + (partitions.isEmpty() ? "all" : partitions) + " loaded (it holds " + s.partitions() + ")" : ""));
       }
       if (s != null) {
         schedule();

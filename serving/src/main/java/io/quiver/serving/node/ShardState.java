@@ -8,12 +8,16 @@ import io.quiver.engine.search.Snapshot;
 import io.quiver.engine.search.SnapshotLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import javax.annotation.Nullable;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * What a node serves for one (collection, shard): the shard's sealed segments of the newest loaded manifest (through
- * the {@link SegmentCache}) and its {@link ShardTail}. {@link #snapshot()} combines them under the row order rule.
+ * the {@link SegmentCache}; when only some partitions are loaded, only theirs are held in memory, see {@link
+ * SnapshotLoader}) and its {@link ShardTail}. {@link #snapshot()} combines them under the row order rule.
  * A new manifest is loaded beside the old one, swapped in, and then the tail drops what it covers (handoff).
  */
 final class ShardState implements AutoCloseable {
@@ -28,12 +32,17 @@ final class ShardState implements AutoCloseable {
   private volatile Sealed sealed;
   private volatile Combined combined;
 
-  private record Sealed(Manifest manifest, Snapshot snapshot) {}
+  /**
+   * {@code manifest}: this shard's part of {@code full}; {@code partitions}: those whose sealed segments are loaded
+   * (null: all, as the collection's load state says).
+   */
+  private record Sealed(Manifest full, Manifest manifest, @Nullable Set<String> partitions, Snapshot snapshot) {}
 
   private record Combined(Sealed sealed, long tailVersion, Snapshot snapshot) {}
 
   ShardState(String collection, int shard, Manifest manifest, String bootstrap, SegmentCache cache,
-      IndexCache indexCache, BufferAllocator allocator, ExecutorService pool, DeferredCloser closer) {
+      IndexCache indexCache, BufferAllocator allocator, ExecutorService pool, DeferredCloser closer,
+      @Nullable Set<String> partitions) {
     this.collection = collection;
     this.shard = shard;
     this.cache = cache;
@@ -41,7 +50,7 @@ final class ShardState implements AutoCloseable {
     this.allocator = allocator;
     this.pool = pool;
     this.closer = closer;
-    this.sealed = load(manifest);
+    this.sealed = load(manifest, partitions);
     this.tail = new ShardTail(bootstrap, collection, shard, manifest.schema(), manifest.committedOffset(shard),
         allocator, closer);
   }
@@ -62,11 +71,14 @@ final class ShardState implements AutoCloseable {
     return tail;
   }
 
-  /** Bytes of sealed data held. */
+  /** Bytes of sealed data held (of the partitions loaded). */
   long bytes() {
+    Sealed now = sealed;
     long b = 0;
-    for (SegmentEntry s : sealed.manifest().segments()) {
-      b += s.stats().dataBytes();
+    for (SegmentEntry s : now.manifest().segments()) {
+      if (now.partitions() == null || now.partitions().contains(s.stats().partition())) {
+        b += s.stats().dataBytes();
+      }
     }
     return b;
   }
@@ -90,19 +102,38 @@ final class ShardState implements AutoCloseable {
     return snap;
   }
 
-  /** Loads {@code next} if it is newer, swaps it in, then lets the tail drop what it covers. */
-  void refresh(Manifest next) {
+  /** The partitions loaded (null: all). */
+  @Nullable
+  Set<String> partitions() {
+    return sealed.partitions();
+  }
+
+  /** Whether a read of {@code wanted} (empty: every partition) finds all of their sealed rows loaded here. */
+  boolean serves(List<String> wanted) {
+    Set<String> p = sealed.partitions();
+    return p == null || (!wanted.isEmpty() && p.containsAll(wanted));
+  }
+
+  /**
+   * Loads {@code next} (or the current manifest again, for other {@code parts}: null = all) if it is newer or the
+   * partitions to load changed, swaps it in, then lets the tail drop what a newer manifest covers.
+   */
+  void refresh(Manifest next, @Nullable Set<String> parts) {
     Sealed old = sealed;
-    if (next.version() <= old.manifest().version()) {
+    boolean newer = next.version() > old.manifest().version();
+    if (!newer && Objects.equals(parts, old.partitions())) {
       return;
     }
-    Sealed fresh = load(next);
+    Manifest m = newer ? next : old.full();
+    Sealed fresh = load(m, parts);
     sealed = fresh;
-    tail.trim(next.committedOffset(shard));
+    if (newer) {
+      tail.trim(next.committedOffset(shard));
+    }
     retire(old);
   }
 
-  private Sealed load(Manifest full) {
+  private Sealed load(Manifest full, @Nullable Set<String> parts) {
     List<SegmentEntry> segs = new ArrayList<>();
     for (SegmentEntry s : full.segments()) {
       // Bulk imports (shard -1) go with shard 0: keys of one shard only are assumed there (see README).
@@ -126,7 +157,8 @@ final class ShardState implements AutoCloseable {
       for (DeleteFileEntry d : dels) {
         cache.fetchDeletes(collection, d);
       }
-      return new Sealed(mine, SnapshotLoader.load(cache.mirror(), mine, allocator, indexCache, pool));
+      return new Sealed(full, mine, parts,
+          SnapshotLoader.load(cache.mirror(), mine, allocator, indexCache, pool, parts));
     } catch (RuntimeException e) {
       pinned.forEach(s -> cache.unpin(collection, s.id()));
       throw e;
