@@ -284,7 +284,7 @@ final class Reads {
         (stub, q) -> stub.search(q))) {
       for (NodeHit h : hits.getHitsList()) {
         Object pk = h.hasIntPk() ? (Object) h.getIntPk() : h.getStrPk();
-        all.add(new Found(pk, h.getDistance(), h.getScore(), NodeRequests.hitFields(pk, h.getFields(), m.schema())));
+        all.add(new Found(pk, h.getDistance(), h.getScore(), NodeRequests.hitFields(pk, h.getFieldsList(), m.schema())));
       }
     }
     all.sort(ORDER);
@@ -522,14 +522,14 @@ final class Reads {
 
   List<Map<String, Object>> queryRows(String collection, Manifest m, NodeRequest tpl, String filter,
       Map<String, Object> params, List<String> output, long limit, long offset) {
-    NodeRequest req = tpl.toBuilder().setBody(NodeRequests.encode(new NodeRequests.Query(filter, params, output,
-        limit, offset))).build();
+    NodeRequest req = tpl.toBuilder().setQuery(new NodeRequests.Query(filter, params, output, limit, offset).toProto())
+        .build();
     List<Map<String, Object>> rows = new ArrayList<>();
     String pk = m.schema().primaryKey().name();
     for (io.quiver.serving.internal.NodeRows nr : proxy.fanOut(collection, m.shards(), req, timeoutMillis,
         (stub, q) -> stub.query(q))) {
-      for (String row : nr.getRowsList()) {
-        rows.add(NodeRequests.fields(row, m.schema()));
+      for (io.quiver.serving.internal.NodeFields row : nr.getRowsList()) {
+        rows.add(NodeRequests.fields(row.getFieldsList()));
       }
     }
     rows.sort((a, b) -> comparePks(a.get(pk), b.get(pk)));
@@ -538,8 +538,8 @@ final class Reads {
   }
 
   long count(String collection, Manifest m, NodeRequest tpl, String filter, Map<String, Object> params) {
-    NodeRequest req = tpl.toBuilder().setBody(NodeRequests.encode(new NodeRequests.Query(filter, params, List.of(),
-        0, 0))).build();
+    NodeRequest req = tpl.toBuilder().setQuery(new NodeRequests.Query(filter, params, List.of(), 0, 0).toProto())
+        .build();
     long n = 0;
     for (io.quiver.serving.internal.NodeCount c : proxy.fanOut(collection, m.shards(), req, timeoutMillis,
         (stub, q) -> stub.count(q))) {

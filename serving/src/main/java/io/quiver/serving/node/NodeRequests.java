@@ -1,17 +1,20 @@
 package io.quiver.serving.node;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.UnsafeByteOperations;
 import io.quiver.engine.index.SearchOptions;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.FieldSchema;
 import io.quiver.engine.search.Predicates;
 import io.quiver.engine.search.SearchRequest;
 import io.quiver.engine.search.SegmentFilter;
+import io.quiver.serving.internal.GetBody;
+import io.quiver.serving.internal.NodeField;
+import io.quiver.serving.internal.QueryBody;
 import io.quiver.serving.internal.SearchBody;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +22,10 @@ import java.util.Map;
 import javax.annotation.Nullable;
 
 /**
- * The bodies of Quiver's internal node requests, and the conversion of values that travel as JSON (vectors as
- * arrays, JSON fields as text) back to the engine's Java types. One place, used by the proxy (encode) and the node
- * (decode).
- *
- * <p>Search: the {@code SearchBody} message ({@link Search#toProto}, {@link Search#fromProto}); query body (JSON):
- * {@code {filter, params, output, limit, offset}}; get body (JSON): {@code {pks, output}}.
+ * The bodies of Quiver's internal node requests ({@code SearchBody}, {@code QueryBody}, {@code GetBody}: {@link
+ * Search}, {@link Query}, {@link Get}) and the fields of the rows and hits that come back ({@code NodeField}: each
+ * value in its field's own type, vectors as little-endian float bytes, keys of the dynamic field as JSON). One place,
+ * used by the proxy and the node. Template parameters travel as JSON (numbers, strings, lists).
  */
 public final class NodeRequests {
   public static final ObjectMapper JSON = new ObjectMapper();
@@ -95,6 +96,48 @@ public final class NodeRequests {
     public SegmentFilter filter(CollectionSchema schema) {
       return Predicates.parse(filter, schema, params);
     }
+
+    /** The message the proxy sends. */
+    public QueryBody toProto() {
+      QueryBody.Builder b = QueryBody.newBuilder().addAllOutput(output).setLimit(limit).setOffset(offset);
+      if (filter != null) {
+        b.setFilter(filter);
+      }
+      if (params != null && !params.isEmpty()) {
+        b.setParamsJson(encode(params));
+      }
+      return b.build();
+    }
+
+    /** The query a node received. */
+    @SuppressWarnings("unchecked")
+    public static Query fromProto(QueryBody b) {
+      return new Query(b.hasFilter() ? b.getFilter() : null,
+          b.getParamsJson().isEmpty() ? Map.of() : decode(b.getParamsJson(), Map.class), b.getOutputList(),
+          b.getLimit(), b.getOffset());
+    }
+  }
+
+  /** Rows by primary key (Long or String keys). */
+  public record Get(List<Object> pks, List<String> output) {
+    public GetBody toProto() {
+      GetBody.Builder b = GetBody.newBuilder().addAllOutput(output);
+      for (Object pk : pks) {
+        if (pk instanceof String str) {
+          b.addStrPks(str);
+        } else {
+          b.addIntPks(((Number) pk).longValue());
+        }
+      }
+      return b.build();
+    }
+
+    public static Get fromProto(GetBody b) {
+      List<Object> pks = new ArrayList<>(b.getIntPksCount() + b.getStrPksCount());
+      pks.addAll(b.getIntPksList());
+      pks.addAll(b.getStrPksList());
+      return new Get(pks, b.getOutputList());
+    }
   }
 
   public static String encode(Object body) {
@@ -113,93 +156,90 @@ public final class NodeRequests {
     }
   }
 
-  /** A row or hit's fields as JSON (vectors as arrays); empty when there are none. */
-  public static String fieldsJson(Map<String, Object> fields) {
-    return fields.isEmpty() ? "" : encode(fields);
+  /**
+   * A row's or hit's fields as they travel, each in its field's type under {@code schema} (keys of the dynamic field
+   * as JSON), less {@code skip} (a hit's primary key, which travels on its own; null: none).
+   */
+  public static List<NodeField> toFields(Map<String, Object> fields, CollectionSchema schema, @Nullable String skip) {
+    List<NodeField> out = new ArrayList<>(fields.size());
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      if (!e.getKey().equals(skip)) {
+        out.add(field(e.getKey(), schema.field(e.getKey()), e.getValue()));
+      }
+    }
+    return out;
   }
 
-  /** {@link #fieldsJson} of {@code fields} less {@code key} (a hit's primary key, which travels on its own). */
-  public static String fieldsJsonWithout(Map<String, Object> fields, @Nullable String key) {
-    if (key == null || !fields.containsKey(key)) {
-      return fieldsJson(fields);
+  private static NodeField field(String name, @Nullable FieldSchema f, @Nullable Object v) {
+    NodeField.Builder b = NodeField.newBuilder().setName(name);
+    if (v == null) {
+      return b.setNullValue(true).build();
     }
-    if (fields.size() == 1) {
-      return "";
+    if (f == null) {
+      return b.setDynamicJson(encode(v)).build();
     }
-    Map<String, Object> rest = new LinkedHashMap<>(fields);
-    rest.remove(key);
-    return encode(rest);
+    switch (f.type()) {
+      case BOOL -> b.setBoolValue((Boolean) v);
+      case INT32 -> b.setIntValue(((Number) v).intValue());
+      case INT64 -> b.setLongValue(((Number) v).longValue());
+      case FLOAT -> b.setFloatValue(((Number) v).floatValue());
+      case DOUBLE -> b.setDoubleValue(((Number) v).doubleValue());
+      case FLOAT_VECTOR -> {
+        float[] vec = (float[]) v;
+        ByteBuffer bytes = ByteBuffer.allocate(vec.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vec);
+        b.setFloatVector(UnsafeByteOperations.unsafeWrap(bytes.array()));
+      }
+      default -> b.setText(v instanceof String text ? text : encode(v)); // VARCHAR, JSON
+    }
+    return b.build();
   }
 
   /**
-   * A hit's fields: its primary key under {@code schema}'s key name (it travels outside the JSON, see
-   * {@link #fieldsJsonWithout}), then the fields of {@code json}.
+   * A hit's fields: its primary key under {@code schema}'s key name (it travels outside the fields, see {@link
+   * #toFields}), then {@code fields}.
    */
-  public static Map<String, Object> hitFields(Object pk, String json, CollectionSchema schema) {
+  public static Map<String, Object> hitFields(Object pk, List<NodeField> fields, CollectionSchema schema) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put(schema.primaryKey().name(), pk);
-    return decodeInto(out, json, schema);
+    return decodeInto(out, fields);
   }
 
-  /** Fields decoded back to the engine's types: vectors to {@code float[]}, INT64 to Long, and so on. */
-  public static Map<String, Object> fields(String json, CollectionSchema schema) {
-    return decodeInto(new LinkedHashMap<>(), json, schema);
+  /** Fields back in the engine's types: vectors as {@code float[]}, INT64 as Long, and so on. */
+  public static Map<String, Object> fields(List<NodeField> fields) {
+    return decodeInto(new LinkedHashMap<>(), fields);
   }
 
-  private static Map<String, Object> decodeInto(Map<String, Object> out, String json, CollectionSchema schema) {
-    if (json.isEmpty()) {
-      return out;
-    }
-    try {
-      JsonNode n = JSON.readTree(json);
-      n.fields().forEachRemaining(e -> out.put(e.getKey(), value(schema.field(e.getKey()), e.getValue())));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Corrupt node answer: " + e.getOriginalMessage(), e);
+  private static Map<String, Object> decodeInto(Map<String, Object> out, List<NodeField> fields) {
+    for (NodeField f : fields) {
+      out.put(f.getName(), value(f));
     }
     return out;
   }
 
   @Nullable
-  static Object value(@Nullable FieldSchema f, JsonNode v) {
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (f == null) {
-      return JSON.convertValue(v, Object.class); // dynamic field value
-    }
-    switch (f.type()) {
-      case BOOL:
-        return v.asBoolean();
-      case INT32:
-        return v.asInt();
-      case INT64:
-        return v.asLong();
-      case FLOAT:
-        return (float) v.asDouble();
-      case DOUBLE:
-        return v.asDouble();
-      case FLOAT_VECTOR: {
-        float[] a = new float[v.size()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (float) v.get(i).asDouble();
-        }
-        return a;
+  private static Object value(NodeField f) {
+    return switch (f.getValueCase()) {
+      case BOOL_VALUE -> f.getBoolValue();
+      case INT_VALUE -> f.getIntValue();
+      case LONG_VALUE -> f.getLongValue();
+      case FLOAT_VALUE -> f.getFloatValue();
+      case DOUBLE_VALUE -> f.getDoubleValue();
+      case TEXT -> f.getText();
+      case FLOAT_VECTOR -> {
+        float[] a = new float[f.getFloatVector().size() / Float.BYTES];
+        f.getFloatVector().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+        yield a;
       }
-      default:
-        return v.asText();
-    }
-  }
-
-  /** Template parameters as plain JSON-friendly values. */
-  public static Map<String, Object> params(@Nullable Map<String, Object> p) {
-    return p == null ? Map.of() : p;
-  }
-
-  static ArrayNode array(List<?> values) {
-    return JSON.valueToTree(values == null ? new ArrayList<>() : values);
-  }
-
-  static ObjectNode object() {
-    return JSON.createObjectNode();
+      case DYNAMIC_JSON -> {
+        try {
+          yield JSON.readValue(f.getDynamicJson(), Object.class);
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("Corrupt node answer: field " + f.getName() + ": " + e.getOriginalMessage(),
+              e);
+        }
+      }
+      case NULL_VALUE, VALUE_NOT_SET -> null;
+    };
   }
 }

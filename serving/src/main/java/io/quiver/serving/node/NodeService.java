@@ -7,6 +7,7 @@ import io.quiver.engine.search.Hit;
 import io.quiver.engine.search.SegmentFilter;
 import io.quiver.engine.search.Snapshot;
 import io.quiver.serving.internal.NodeCount;
+import io.quiver.serving.internal.NodeFields;
 import io.quiver.serving.internal.NodeHit;
 import io.quiver.serving.internal.NodeHits;
 import io.quiver.serving.internal.NodeRequest;
@@ -106,12 +107,12 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       NodeRequests.Search body = NodeRequests.Search.fromProto(r.getSearch());
       NodeHits.Builder out = NodeHits.newBuilder();
       List<Snapshot> snapshots = snapshots(r);
-      String pk = snapshots.isEmpty() ? null : snapshots.get(0).schema().primaryKey().name();
+      CollectionSchema schema = snapshots.isEmpty() ? null : snapshots.get(0).schema();
       for (List<Hit> hits : searchShards(snapshots, body)) {
         for (Hit h : hits) {
-          // The primary key travels as int_pk / str_pk: the fields leave it out (no JSON at all for a plain search)
+          // The primary key travels as int_pk / str_pk: the fields leave it out (none at all for a plain search)
           NodeHit.Builder b = NodeHit.newBuilder().setDistance(h.distance()).setScore(h.score())
-              .setFields(NodeRequests.fieldsJsonWithout(h.fields(), pk));
+              .addAllFields(NodeRequests.toFields(h.fields(), schema, schema.primaryKey().name()));
           if (h.pk() instanceof Long) {
             b.setIntPk((Long) h.pk());
           } else {
@@ -160,12 +161,12 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   @Override
   public void query(NodeRequest request, StreamObserver<NodeRows> obs) {
     answer(obs, request, r -> {
-      NodeRequests.Query body = NodeRequests.decode(r.getBody(), NodeRequests.Query.class);
+      NodeRequests.Query body = NodeRequests.Query.fromProto(r.getQuery());
       NodeRows.Builder out = NodeRows.newBuilder();
       for (Snapshot s : snapshots(r)) {
         SegmentFilter f = body.filter(s.schema());
         for (Map<String, Object> row : s.query(f, body.output(), body.limit() + body.offset(), 0)) {
-          out.addRows(NodeRequests.fieldsJson(row));
+          out.addRows(NodeFields.newBuilder().addAllFields(NodeRequests.toFields(row, s.schema(), null)));
         }
       }
       return out.build();
@@ -175,7 +176,7 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   @Override
   public void count(NodeRequest request, StreamObserver<NodeCount> obs) {
     answer(obs, request, r -> {
-      NodeRequests.Query body = NodeRequests.decode(r.getBody(), NodeRequests.Query.class);
+      NodeRequests.Query body = NodeRequests.Query.fromProto(r.getQuery());
       long n = 0;
       for (Snapshot s : snapshots(r)) {
         n += s.count(body.filter(s.schema()));
@@ -187,23 +188,14 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   @Override
   public void get(NodeRequest request, StreamObserver<NodeRows> obs) {
     answer(obs, request, r -> {
-      GetBody body = NodeRequests.decode(r.getBody(), GetBody.class);
+      NodeRequests.Get body = NodeRequests.Get.fromProto(r.getGet());
       NodeRows.Builder out = NodeRows.newBuilder();
       for (Snapshot s : snapshots(r)) {
-        CollectionSchema schema = s.schema();
-        List<Object> pks = new ArrayList<>();
-        for (Object pk : body.pks()) {
-          pks.add(pk instanceof Number ? (Object) ((Number) pk).longValue() : pk);
+        for (Map<String, Object> row : s.get(body.pks(), body.output())) {
+          out.addRows(NodeFields.newBuilder().addAllFields(NodeRequests.toFields(row, s.schema(), null)));
         }
-        for (Map<String, Object> row : s.get(pks, body.output())) {
-          out.addRows(NodeRequests.fieldsJson(row));
-        }
-        assert schema != null;
       }
       return out.build();
     });
   }
-
-  /** Get by primary keys. */
-  public record GetBody(List<Object> pks, List<String> output) {}
 }
