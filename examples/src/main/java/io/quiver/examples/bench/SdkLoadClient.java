@@ -89,8 +89,10 @@ final class SdkLoadClient {
       this.to = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
-    static Handle start(String uri, String collection, int dim, int ef, int threads, Path logDir) throws IOException {
-      List<String> cmd = new ArrayList<>();
+    /** Starts the client JVM, its command line behind {@code prefix} (e.g. taskset's, see {@link CpuSplit}). */
+    static Handle start(List<String> prefix, String uri, String collection, int dim, int ef, int threads, Path logDir)
+        throws IOException {
+      List<String> cmd = new ArrayList<>(prefix);
       cmd.add(ProcessHandle.current().info().command().orElse("java"));
       for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         boolean heapOrProfiling = a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch")

@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import javax.annotation.Nullable;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
@@ -84,9 +85,18 @@ public final class ServeBench implements Callable<Integer> {
   @Option(names = "--freshness", defaultValue = "200", description = "Freshness probes (default ${DEFAULT-VALUE}).")
   int probes;
 
+  @Option(names = "--client-cpus", defaultValue = "auto",
+      description = "CPUs of the SDK client process, kept off the node's (Linux taskset): auto = the last CPU this "
+          + "process may use (none with fewer than 2), none = share all, or a list such as 3 or 6-7 "
+          + "(default ${DEFAULT-VALUE}).")
+  String clientCpus;
+
+  /** The CPUs of node and client, when split. */
+  @Nullable private CpuSplit split;
+
   private static final String C = "bench";
   private static final int ROUNDS = 2;
-  private static final int MAX_WARM_UP = 5;
+  private static final int MAX_WARM_UP = 15;
   private static final double JIT_SETTLED = 0.05;
   private Path cacheDir;
 
@@ -102,6 +112,20 @@ public final class ServeBench implements Callable<Integer> {
 
   private int runIn(Path dir) throws Exception {
     cacheDir = dir.resolve("cache");
+    split = CpuSplit.of(clientCpus, CpuSplit.allowed());
+    if (split != null) {
+      try {
+        split.pinThisProcess(); // before the node starts: it sizes its pools by the CPUs it may use
+        Progress.say("node, engine and in-process loops on CPUs %s; the SDK client on %s", split.node(),
+            split.client());
+      } catch (java.io.IOException e) {
+        if (!clientCpus.equals("auto")) {
+          throw e;
+        }
+        Progress.say("client and node share the CPUs: %s", e.getMessage());
+        split = null;
+      }
+    }
     try (var zk = EmbeddedZooKeeper.start(); EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ServerConfig cfg = new ServerConfig("bench0", zk.connectString(), "quiver", kafka.bootstrapServers(),
           dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, cacheDir,
@@ -163,8 +187,8 @@ public final class ServeBench implements Callable<Integer> {
     double[] nodeSide;
     Histogram inProcessLat = new Histogram(3);
     Histogram inProcessLate = new Histogram(3);
-    try (SdkLoadClient.Handle sdk = SdkLoadClient.Handle.start("http://" + server.address(), C, dim, ef, threads,
-            cacheDir.resolveSibling("client-logs"));
+    try (SdkLoadClient.Handle sdk = SdkLoadClient.Handle.start(split == null ? List.of() : split.clientPrefix(),
+            "http://" + server.address(), C, dim, ef, threads, cacheDir.resolveSibling("client-logs"));
         RootAllocator alloc = new RootAllocator();
         Snapshot snap = SnapshotLoader.load(server.cluster().catalog(), m, alloc,
             new IndexCache(Files.createDirectories(cacheDir.resolveSibling("index"))), pool)) {
@@ -246,6 +270,8 @@ public final class ServeBench implements Callable<Integer> {
     out.put("rows", rows);
     out.put("dim", dim);
     out.put("threads", threads);
+    out.put("node_cpus", split == null ? "shared" : split.node());
+    out.put("client_cpus", split == null ? "shared" : split.client());
     out.put("qps", round(qps));
     out.put("inprocess_qps", round(inProcessQps));
     out.put("qps_ratio", round(qps / inProcessQps));
@@ -276,7 +302,9 @@ public final class ServeBench implements Callable<Integer> {
    * process CPU during a pair of rounds ({@link #JIT_SETTLED}), at most {@value #MAX_WARM_UP} pairs. The SDK path runs
    * far more code than the engine alone (gRPC and Netty on both ends, protobuf, the SDK): on 2 cores the compiler
    * threads still took 20-25% of the CPU in the rounds after a single warm-up pair, which measured the JIT's backlog
-   * rather than steady-state serving, and spilled into whichever side ran next.
+   * rather than steady-state serving, and spilled into whichever side ran next; after five pairs still 10-12% (the
+   * search handler's first C2 compilations came a minute into the load and took seconds each), under 5% after seven
+   * or eight.
    */
   private void warmUp(IntConsumer inProcess, SdkLoadClient.Handle sdk) throws Exception {
     for (int i = 1; i <= MAX_WARM_UP; i++) {
