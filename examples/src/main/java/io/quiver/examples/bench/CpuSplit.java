@@ -86,12 +86,21 @@ record CpuSplit(String node, String client) {
 
   /** Pins every thread of this process (and the threads they start later) to {@link #node}. */
   void pinThisProcess() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", node, Long.toString(ProcessHandle.current().pid()))
+    pin(node);
+  }
+
+  /** Lets every thread of this process run on all of {@link #node} and {@link #client} again. */
+  void unpinThisProcess() throws IOException, InterruptedException {
+    pin(node + "," + client);
+  }
+
+  private static void pin(String cpus) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroy();
-      throw new IOException("taskset could not pin this process to CPUs " + node + ": " + output.trim());
+      throw new IOException("taskset could not pin this process to CPUs " + cpus + ": " + output.trim());
     }
   }
 

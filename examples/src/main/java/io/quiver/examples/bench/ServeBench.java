@@ -113,19 +113,6 @@ public final class ServeBench implements Callable<Integer> {
   private int runIn(Path dir) throws Exception {
     cacheDir = dir.resolve("cache");
     split = CpuSplit.of(clientCpus, CpuSplit.allowed());
-    if (split != null) {
-      try {
-        split.pinThisProcess(); // before the node starts: it sizes its pools by the CPUs it may use
-        Progress.say("node, engine and in-process loops on CPUs %s; the SDK client on %s", split.node(),
-            split.client());
-      } catch (java.io.IOException e) {
-        if (!clientCpus.equals("auto")) {
-          throw e;
-        }
-        Progress.say("client and node share the CPUs: %s", e.getMessage());
-        split = null;
-      }
-    }
     try (var zk = EmbeddedZooKeeper.start(); EmbeddedKafka kafka = EmbeddedKafka.start()) {
       ServerConfig cfg = new ServerConfig("bench0", zk.connectString(), "quiver", kafka.bootstrapServers(),
           dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, cacheDir,
@@ -172,6 +159,20 @@ public final class ServeBench implements Callable<Integer> {
         throw new IllegalStateException("The node did not load manifest v" + m.version() + " within 5 min");
       }
       Thread.sleep(20); // polling the node's state; it has no change notification to await
+    }
+    if (split != null) {
+      // from here on (the loading and indexing above used every CPU): the node keeps to its CPUs, the client to its own
+      try {
+        split.pinThisProcess();
+        Progress.say("node, engine and in-process loops on CPUs %s; the SDK client on %s", split.node(),
+            split.client());
+      } catch (java.io.IOException e) {
+        if (!clientCpus.equals("auto")) {
+          throw e;
+        }
+        Progress.say("client and node share the CPUs: %s", e.getMessage());
+        split = null;
+      }
     }
     List<float[]> queries = queries(dim);
     // The in-process engine over the same manifest and index files, loaded by the node's own loader, with a search
@@ -230,6 +231,9 @@ public final class ServeBench implements Callable<Integer> {
       quarterLat = sdk.open(qps / 4, seconds);
     } finally {
       pool.shutdown();
+      if (split != null) {
+        split.unpinThisProcess(); // freshness probes come from this process's own client: as before, on every CPU
+      }
     }
     double p50 = lat[0] / 1e3;
     double p99 = lat[1] / 1e3;

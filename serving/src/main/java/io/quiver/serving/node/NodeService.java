@@ -29,7 +29,6 @@ import java.util.function.Function;
  * {@code DEADLINE_EXCEEDED} when the tail did not reach the offsets in time.
  */
 public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
-  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   private final QueryNode node;
   private final AtomicInteger searching = new AtomicInteger();
@@ -138,7 +137,9 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
     int inFlight = searching.incrementAndGet();
     try {
       List<Future<List<Hit>>> others = new ArrayList<>();
-      int spread = inFlight < CORES ? snapshots.size() - 1 : 0;
+      // the CPUs this process may use now (a cpuset or affinity can change while the node runs; Linux answers from
+      // the scheduler, a fraction of a microsecond)
+      int spread = inFlight < Runtime.getRuntime().availableProcessors() ? snapshots.size() - 1 : 0;
       for (int i = 0; i < spread; i++) {
         Snapshot s = snapshots.get(i);
         others.add(node.shardPool().submit(() -> s.search(body.toEngine(s.schema()))));
