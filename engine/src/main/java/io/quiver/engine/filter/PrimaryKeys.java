@@ -17,7 +17,7 @@ final class PrimaryKeys {
 
   @Nullable
   static Set<Object> candidates(Filter f, FieldSchema pk) {
-    Set<Object> s = find(f, pk);
+    Set<Object> s = find(f, pk, false);
     return s == null ? null : Collections.unmodifiableSet(s);
   }
 
@@ -27,30 +27,15 @@ final class PrimaryKeys {
    */
   @Nullable
   static Set<Object> exact(Filter f, FieldSchema pk) {
-    Set<Object> s = exactKeys(f, pk);
+    Set<Object> s = find(f, pk, true);
     return s == null ? null : Collections.unmodifiableSet(s);
   }
 
+  /** With {@code exact}, only key lists and their {@code or}s count (no constant, no {@code and}). */
   @Nullable
-  private static Set<Object> exactKeys(Filter f, FieldSchema pk) {
-    if (f instanceof Filter.Or) {
-      Set<Object> union = new LinkedHashSet<>();
-      for (Filter c : ((Filter.Or) f).children()) {
-        Set<Object> s = exactKeys(c, pk);
-        if (s == null) {
-          return null;
-        }
-        union.addAll(s);
-      }
-      return union;
-    }
-    return f instanceof Filter.Compare || f instanceof Filter.In ? find(f, pk) : null;
-  }
-
-  @Nullable
-  private static Set<Object> find(Filter f, FieldSchema pk) {
+  private static Set<Object> find(Filter f, FieldSchema pk, boolean exact) {
     if (f instanceof Filter.Constant) {
-      return ((Filter.Constant) f).value() ? null : new LinkedHashSet<>();
+      return exact || ((Filter.Constant) f).value() ? null : new LinkedHashSet<>();
     }
     if (f instanceof Filter.Compare) {
       Filter.Compare c = (Filter.Compare) f;
@@ -66,7 +51,7 @@ final class PrimaryKeys {
     if (f instanceof Filter.Or) {
       Set<Object> union = new LinkedHashSet<>();
       for (Filter c : ((Filter.Or) f).children()) {
-        Set<Object> s = find(c, pk);
+        Set<Object> s = find(c, pk, exact);
         if (s == null) {
           return null;
         }
@@ -74,10 +59,10 @@ final class PrimaryKeys {
       }
       return union;
     }
-    if (f instanceof Filter.And) {
+    if (f instanceof Filter.And && !exact) {
       Set<Object> result = null;
       for (Filter c : ((Filter.And) f).children()) {
-        Set<Object> s = find(c, pk);
+        Set<Object> s = find(c, pk, false);
         if (s != null) {
           if (result == null) {
             result = s;

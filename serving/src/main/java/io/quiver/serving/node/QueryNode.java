@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -220,7 +221,7 @@ public final class QueryNode implements AutoCloseable {
           LOG.info("Node {} serves {}/{} (manifest v{}, partitions {}, loaded in {} ms)", config.id(), c, shard,
               m.version(), parts == null ? "all" : parts, (System.nanoTime() - t0) / 1_000_000);
         } else {
-          if (!java.util.Objects.equals(parts, s.partitions())) {
+          if (!Objects.equals(parts, s.partitions())) {
             LOG.info("Node {} holds partitions {} of {}/{} (was {})", config.id(), parts == null ? "all" : parts, c,
                 shard, s.partitions() == null ? "all" : s.partitions());
           }
