@@ -32,6 +32,7 @@ import io.quiver.serving.server.QuiverServer;
 import io.quiver.serving.server.ServerConfig;
 import io.quiver.serving.tools.LocalSealer;
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,8 +60,8 @@ import picocli.CommandLine.Option;
  * remains is transport and the client) and the load generator's (from a call's scheduled time to its start:
  * {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack → visible-to-STRONG-search freshness,
  * and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
- * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}); the SDK's CPU per query adds that
- * process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
+ * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}), by default on a CPU of its own
+ * ({@link CpuSplit}); the SDK's CPU per query adds that process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Milvus-SDK QPS/latency of a local node vs in-process engine search; freshness; memory.")
@@ -166,7 +167,7 @@ public final class ServeBench implements Callable<Integer> {
         split.pinThisProcess();
         Progress.say("node, engine and in-process loops on CPUs %s; the SDK client on %s", split.node(),
             split.client());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         if (!clientCpus.equals("auto")) {
           throw e;
         }
@@ -232,7 +233,11 @@ public final class ServeBench implements Callable<Integer> {
     } finally {
       pool.shutdown();
       if (split != null) {
-        split.unpinThisProcess(); // freshness probes come from this process's own client: as before, on every CPU
+        try {
+          split.unpinThisProcess(); // freshness probes come from this process's own client: as before, every CPU
+        } catch (IOException e) {
+          Progress.say("the freshness probes stay on CPUs %s: %s", split.node(), e.getMessage());
+        }
       }
     }
     double p50 = lat[0] / 1e3;
