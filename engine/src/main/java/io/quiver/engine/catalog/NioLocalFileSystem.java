@@ -128,19 +128,22 @@ public class NioLocalFileSystem extends RawLocalFileSystem {
 
     @Override
     public void hflush() throws IOException {
-      if (out instanceof Syncable s) {
-        s.hflush();
-      } else {
-        out.flush();
-      }
+      sync(false);
     }
 
     @Override
     public void hsync() throws IOException {
-      if (out instanceof Syncable s) {
+      sync(true);
+    }
+
+    /** The wrapped stream's hsync ({@code toDisk}) or hflush, a plain flush where it has neither. */
+    private void sync(boolean toDisk) throws IOException {
+      if (!(out instanceof Syncable s)) {
+        out.flush();
+      } else if (toDisk) {
         s.hsync();
       } else {
-        out.flush();
+        s.hflush();
       }
     }
 

@@ -54,9 +54,9 @@ public final class SnapshotLoader {
     CollectionSchema schema = manifest.schema();
     List<Future<LoadedSegment>> futures = new ArrayList<>();
     for (SegmentEntry e : manifest.segments()) {
-      boolean keysOnly = partitions != null && !partitions.contains(e.stats().partition());
-      futures.add(pool.submit(() -> keysOnly ? loadKeys(catalog, dir, schema, e, allocator)
-          : loadSegment(catalog, dir, schema, e, allocator, cache)));
+      boolean held = holds(partitions, e);
+      futures.add(pool.submit(() -> held ? loadSegment(catalog, dir, schema, e, allocator, cache)
+          : loadKeys(catalog, dir, schema, e, allocator)));
     }
     List<LoadedSegment> segments = new ArrayList<>();
     try {
@@ -68,11 +68,11 @@ public final class SnapshotLoader {
       List<LoadedSegment> kept = new ArrayList<>(segments.size());
       for (int i = 0; i < segments.size(); i++) {
         LoadedSegment s = segments.get(i);
-        if (partitions != null && !partitions.contains(s.entry().stats().partition())) {
-          s.close();
-        } else {
+        if (holds(partitions, s.entry())) {
           s.hide(hidden.get(i));
           kept.add(s);
+        } else {
+          s.close();
         }
       }
       return new Snapshot(manifest, kept, pool);
@@ -97,6 +97,11 @@ public final class SnapshotLoader {
       Throwable c = e.getCause();
       throw c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
     }
+  }
+
+  /** Whether a snapshot of {@code partitions} (null: all) holds segment {@code e}. */
+  public static boolean holds(@Nullable Set<String> partitions, SegmentEntry e) {
+    return partitions == null || partitions.contains(e.stats().partition());
   }
 
   /** A segment's keys alone: primary key and the system columns (the row order), no field, no index. */

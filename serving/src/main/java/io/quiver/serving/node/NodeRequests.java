@@ -11,6 +11,7 @@ import io.quiver.engine.search.SearchRequest;
 import io.quiver.engine.search.SegmentFilter;
 import io.quiver.serving.internal.GetBody;
 import io.quiver.serving.internal.NodeField;
+import io.quiver.serving.internal.NodeFields;
 import io.quiver.serving.internal.QueryBody;
 import io.quiver.serving.internal.SearchBody;
 import java.nio.ByteBuffer;
@@ -168,6 +169,11 @@ public final class NodeRequests {
       }
     }
     return out;
+  }
+
+  /** A query or get answer's row, every field in its type (see {@link #toFields}). */
+  public static NodeFields toRow(Map<String, Object> row, CollectionSchema schema) {
+    return NodeFields.newBuilder().addAllFields(toFields(row, schema, null)).build();
   }
 
   private static NodeField field(String name, @Nullable FieldSchema f, @Nullable Object v) {

@@ -7,7 +7,6 @@ import io.quiver.engine.search.Hit;
 import io.quiver.engine.search.SegmentFilter;
 import io.quiver.engine.search.Snapshot;
 import io.quiver.serving.internal.NodeCount;
-import io.quiver.serving.internal.NodeFields;
 import io.quiver.serving.internal.NodeHit;
 import io.quiver.serving.internal.NodeHits;
 import io.quiver.serving.internal.NodeRequest;
@@ -167,7 +166,7 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       for (Snapshot s : snapshots(r)) {
         SegmentFilter f = body.filter(s.schema());
         for (Map<String, Object> row : s.query(f, body.output(), body.limit() + body.offset(), 0)) {
-          out.addRows(NodeFields.newBuilder().addAllFields(NodeRequests.toFields(row, s.schema(), null)));
+          out.addRows(NodeRequests.toRow(row, s.schema()));
         }
       }
       return out.build();
@@ -193,7 +192,7 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       NodeRows.Builder out = NodeRows.newBuilder();
       for (Snapshot s : snapshots(r)) {
         for (Map<String, Object> row : s.get(body.pks(), body.output())) {
-          out.addRows(NodeFields.newBuilder().addAllFields(NodeRequests.toFields(row, s.schema(), null)));
+          out.addRows(NodeRequests.toRow(row, s.schema()));
         }
       }
       return out.build();

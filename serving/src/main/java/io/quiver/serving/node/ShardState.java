@@ -76,7 +76,7 @@ final class ShardState implements AutoCloseable {
     Sealed now = sealed;
     long b = 0;
     for (SegmentEntry s : now.manifest().segments()) {
-      if (now.partitions() == null || now.partitions().contains(s.stats().partition())) {
+      if (SnapshotLoader.holds(now.partitions(), s)) {
         b += s.stats().dataBytes();
       }
     }
