@@ -200,6 +200,8 @@ class SecureServingIT {
         "quiver_tail_lag_offsets", "quiver_writes_total");
     // The registry is the JVM's (IT classes share a JVM), so counts are compared before and after this test's calls.
     double searches = Math.max(0, sample(before, "quiver_query_latency_seconds_count", "kind=\"search\""));
+    double searchCalls = Math.max(0, sample(before, "quiver_grpc_server_call_seconds_count",
+        "method=\"MilvusService/Search\""));
     assertThat(sample(before, "quiver_writes_total", "op=\"insert\"")).as("the 200 inserted rows counted")
         .isGreaterThanOrEqualTo(200);
     double upserts = Math.max(0, sample(before, "quiver_writes_total", "op=\"upsert\""));
@@ -216,6 +218,9 @@ class SecureServingIT {
         .isEqualTo(searches + 5);
     assertThat(sample(after, "quiver_query_latency_seconds_bucket", "kind=\"search\",le=\"+Inf\""))
         .isEqualTo(searches + 5);
+    // the gRPC calls are timed too, once their streams close (just after the client has its answers)
+    await().atMost(Duration.ofSeconds(10)).until(() -> sample(scrape(), "quiver_grpc_server_call_seconds_count",
+        "method=\"MilvusService/Search\"") == searchCalls + 5);
     // tail lag per shard: 0 once the tails have read everything
     await().atMost(Duration.ofSeconds(20)).until(() -> {
       String b = scrape();

@@ -12,7 +12,8 @@ import javax.annotation.Nullable;
 
 /**
  * Keeps a load generator off the CPUs of what it measures (Linux {@code taskset}): this process (the node and the
- * in-process engine) runs on {@link #node}, the load client's process on {@link #client}. A generator sharing the
+ * in-process engine) runs on {@link #node}, the load client's process (and the servers' process, see
+ * {@link ServersProcess}) on {@link #client}. A generator sharing the
  * measured CPUs steals their time and starts its own calls late whenever the node keeps them busy, so its tail is
  * the machine's scheduling as much as the node's (on 2 shared cores the in-process loop's own start delay alone was
  * 7-15 ms at p99).
@@ -86,21 +87,31 @@ record CpuSplit(String node, String client) {
 
   /** Pins every thread of this process (and the threads they start later) to {@link #node}. */
   void pinThisProcess() throws IOException, InterruptedException {
-    pin(node);
+    pin(ProcessHandle.current().pid(), node);
   }
 
   /** Lets every thread of this process run on all of {@link #node} and {@link #client} again. */
   void unpinThisProcess() throws IOException, InterruptedException {
-    pin(node + "," + client);
+    unpin(ProcessHandle.current().pid());
   }
 
-  private static void pin(String cpus) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
+  /** Pins every thread of process {@code pid} (one this process started) to {@link #client}. */
+  void pinToClient(long pid) throws IOException, InterruptedException {
+    pin(pid, client);
+  }
+
+  /** Lets every thread of process {@code pid} run on all of {@link #node} and {@link #client} again. */
+  void unpin(long pid) throws IOException, InterruptedException {
+    pin(pid, node + "," + client);
+  }
+
+  private static void pin(long pid, String cpus) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroy();
-      throw new IOException("taskset could not pin this process to CPUs " + cpus + ": " + output.trim());
+      throw new IOException("taskset could not pin process " + pid + " to CPUs " + cpus + ": " + output.trim());
     }
   }
 

@@ -8,14 +8,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -25,8 +27,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Line protocol on the child's stdin and stdout: {@code ready} once connected; {@code closed <seconds>} answers
  * {@code <qps> <cpu ns> <calls> <jit ns>} (the child's own process and compiler CPU); {@code open <rate> <seconds>}
- * answers {@code <p50 µs> <p99 µs> <max µs> <gc collections> <gc ms> <start-late p50 µs> <start-late p99 µs>} (the
- * child's GC, and how late after their scheduled times its calls began); {@code quit} ends it. Its progress and errors
+ * answers {@code <p50 µs> <p99 µs> <max µs> <gc collections> <gc ms> <start-late p50 µs> <start-late p99 µs>
+ * <latencies>} (the child's GC, how late after their scheduled times its calls began, and every call's latency as an
+ * {@link #encode encoded} histogram); {@code quit} ends it. Its progress and errors
  * go to the bench's stderr.
  */
 final class SdkLoadClient {
@@ -61,9 +64,9 @@ final class SdkLoadClient {
             long[] gc0 = LoadLoops.gc();
             LoadLoops.openLoop(op, Double.parseDouble(c[1]), Integer.parseInt(c[2]), threads * 2, h, late);
             long[] gc1 = LoadLoops.gc();
-            out.printf(Locale.ROOT, "%d %d %d %d %d %d %d%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+            out.printf(Locale.ROOT, "%d %d %d %d %d %d %d %s%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99),
                 h.getMaxValue(), gc1[0] - gc0[0], gc1[1] - gc0[1], late.getValueAtPercentile(50),
-                late.getValueAtPercentile(99));
+                late.getValueAtPercentile(99), encode(h));
           }
           case "quit" -> {
             return;
@@ -76,6 +79,27 @@ final class SdkLoadClient {
       client.close();
     }
   }
+
+  /** A histogram as one line: HdrHistogram's compressed form in base64. */
+  static String encode(Histogram h) {
+    ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int n = h.encodeIntoCompressedByteBuffer(buf);
+    return Base64.getEncoder().encodeToString(Arrays.copyOf(buf.array(), n));
+  }
+
+  static Histogram decode(String line) {
+    try {
+      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(line)), 0);
+    } catch (DataFormatException e) {
+      throw new IllegalArgumentException("Not an encoded histogram: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * An open loop's answer: {p50 µs, p99 µs, max µs, the client's GC collections, its GC ms, p50 and p99 µs from a
+   * call's scheduled time to its start (the client's own share)}, and every call's latency (µs).
+   */
+  record Open(double[] numbers, Histogram latencies) {}
 
   /** The bench's side: starts the child with this JVM's flags (not its heap or profiling) and talks to it. */
   static final class Handle implements AutoCloseable {
@@ -92,19 +116,8 @@ final class SdkLoadClient {
     /** Starts the client JVM, its command line behind {@code prefix} (e.g. taskset's, see {@link CpuSplit}). */
     static Handle start(List<String> prefix, String uri, String collection, int dim, int ef, int threads, Path logDir)
         throws IOException {
-      List<String> cmd = new ArrayList<>(prefix);
-      cmd.add(ProcessHandle.current().info().command().orElse("java"));
-      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        boolean heapOrProfiling = a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch")
-            || a.startsWith("-XX:StartFlightRecording") || a.startsWith("-Xlog") || a.startsWith("-agent")
-            || a.startsWith("-javaagent") || a.startsWith("-Dquiver.log.dir");
-        if (!heapOrProfiling) {
-          cmd.add(a);
-        }
-      }
-      cmd.addAll(List.of("-Xmx1g", "-Dquiver.log.dir=" + logDir, "-cp", System.getProperty("java.class.path"),
-          SdkLoadClient.class.getName(), uri, collection, Integer.toString(dim), Integer.toString(ef),
-          Integer.toString(threads)));
+      List<String> cmd = ChildJvm.command(prefix, "1g", logDir, SdkLoadClient.class, List.of(uri, collection,
+          Integer.toString(dim), Integer.toString(ef), Integer.toString(threads)));
       Handle h = new Handle(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
       h.expect("ready");
       return h;
@@ -115,17 +128,19 @@ final class SdkLoadClient {
       return numbers("closed " + seconds);
     }
 
-    /**
-     * An open loop at {@code rate}: {p50 µs, p99 µs, max µs, the client's GC collections, its GC ms, p50 and p99 µs
-     * from a call's scheduled time to its start (the client's own share)}.
-     */
-    double[] open(double rate, int seconds) throws IOException {
-      return numbers(String.format(Locale.ROOT, "open %.3f %d", rate, seconds));
+    /** An open loop at {@code rate} for {@code seconds}. */
+    Open open(double rate, int seconds) throws IOException {
+      to.println(String.format(Locale.ROOT, "open %.3f %d", rate, seconds));
+      String[] f = expect(null).trim().split(" ");
+      return new Open(parse(Arrays.copyOf(f, f.length - 1)), decode(f[f.length - 1]));
     }
 
     private double[] numbers(String command) throws IOException {
       to.println(command);
-      String[] f = expect(null).trim().split(" ");
+      return parse(expect(null).trim().split(" "));
+    }
+
+    private static double[] parse(String[] f) {
       double[] out = new double[f.length];
       for (int i = 0; i < f.length; i++) {
         out[i] = Double.parseDouble(f[i]);

@@ -19,8 +19,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.quiver.embedded.EmbeddedKafka;
-import io.quiver.embedded.EmbeddedZooKeeper;
 import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.index.SearchOptions;
@@ -56,12 +54,16 @@ import picocli.CommandLine.Option;
  * in-process search over the same sealed segments and index files, in the same run. Reports QPS (closed loop,
  * {@code --threads}), p50/p99 at half the measured max QPS (open loop; the in-process search's at the same rate as
  * the baseline) and at a quarter of it, with the node's own share of the half-rate tail (its search latency
- * histogram: the bucket holding p99, the share over 5 ms; {@code node_p99_bucket_ms}, {@code node_over_5ms_share}: what
- * remains is transport and the client) and the load generator's (from a call's scheduled time to its start:
- * {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack → visible-to-STRONG-search freshness,
+ * histogram: the bucket holding p99, the share over 5 ms; {@code node_p99_bucket_ms}, {@code node_over_5ms_share}), the
+ * whole gRPC call's time in the node (headers in to stream closed: {@code node_call_p99_bucket_ms},
+ * {@code node_call_over_5ms_share}; what remains is the network and the client), how late a thread on the node's CPUs
+ * wakes up meanwhile ({@link WakeUpDelays}: the machine's own share) and the load generator's (from a call's scheduled
+ * time to its start: {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack → visible-to-STRONG-search freshness,
  * and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
  * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}), by default on a CPU of its own
- * ({@link CpuSplit}); the SDK's CPU per query adds that process's CPU to the node's. Sealing runs in-process through the engine ({@link LocalSealer}) instead of a Flink job.
+ * ({@link CpuSplit}); the SDK's CPU per query adds that process's CPU to the node's. ZooKeeper and the Kafka broker run
+ * in a third JVM ({@link ServersProcess}), on the client's CPU during the load loops. Sealing runs in-process through
+ * the engine ({@link LocalSealer}) instead of a Flink job.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Milvus-SDK QPS/latency of a local node vs in-process engine search; freshness; memory.")
@@ -95,9 +97,14 @@ public final class ServeBench implements Callable<Integer> {
   /** The CPUs of node and client, when split. */
   @Nullable private CpuSplit split;
 
+  /** ZooKeeper and Kafka, in a process of their own. */
+  private ServersProcess.Handle servers;
+
   private static final String C = "bench";
   private static final int ROUNDS = 2;
   private static final int MAX_WARM_UP = 15;
+  /** Open-loop windows at half the max QPS, each side. */
+  private static final int WINDOWS = 3;
   private static final double JIT_SETTLED = 0.05;
   private Path cacheDir;
 
@@ -114,15 +121,16 @@ public final class ServeBench implements Callable<Integer> {
   private int runIn(Path dir) throws Exception {
     cacheDir = dir.resolve("cache");
     split = CpuSplit.of(clientCpus, CpuSplit.allowed());
-    try (var zk = EmbeddedZooKeeper.start(); EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      ServerConfig cfg = new ServerConfig("bench0", zk.connectString(), "quiver", kafka.bootstrapServers(),
+    try (ServersProcess.Handle servers = ServersProcess.Handle.start(dir.resolve("servers-logs"))) {
+      this.servers = servers;
+      ServerConfig cfg = new ServerConfig("bench0", servers.zookeeper(), "quiver", servers.bootstrap(),
           dir.resolve("warehouse").toUri().toString(), Map.of(), "127.0.0.1", 0, -1, cacheDir,
           64L << 30, 1, 2, 10_000, 30_000L, null, null, null);
       try (QuiverServer server = QuiverServer.start(cfg)) {
         MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri("http://" + server.address())
             .rpcDeadlineMs(60_000).build());
         try {
-          return run(server, client, kafka);
+          return run(server, client, servers.bootstrap());
         } finally {
           client.close();
         }
@@ -130,7 +138,7 @@ public final class ServeBench implements Callable<Integer> {
     }
   }
 
-  private int run(QuiverServer server, MilvusClientV2 client, EmbeddedKafka kafka) throws Exception {
+  private int run(QuiverServer server, MilvusClientV2 client, String bootstrap) throws Exception {
     CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
     schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
     schema.addField(AddFieldReq.builder().fieldName("vec").dataType(DataType.FloatVector).dimension(dim).build());
@@ -152,7 +160,7 @@ public final class ServeBench implements Callable<Integer> {
     }
     Progress.say("inserted %d rows through the SDK in %.1f s", rows, (System.nanoTime() - t0) / 1e9);
     t0 = System.nanoTime();
-    Manifest m = LocalSealer.seal(server.cluster().catalog(), C, kafka.bootstrapServers());
+    Manifest m = LocalSealer.seal(server.cluster().catalog(), C, bootstrap);
     Progress.say("sealed + GRAPH_PQ indexed in %.1f s", (System.nanoTime() - t0) / 1e9);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (server.node().tailRows() > 0 || server.node().minManifestVersion(C) < m.version()) {
@@ -165,8 +173,9 @@ public final class ServeBench implements Callable<Integer> {
       // from here on (the loading and indexing above used every CPU): the node keeps to its CPUs, the client to its own
       try {
         split.pinThisProcess();
-        Progress.say("node, engine and in-process loops on CPUs %s; the SDK client on %s", split.node(),
-            split.client());
+        split.pinToClient(servers.pid());
+        Progress.say("node, engine and in-process loops on CPUs %s; the SDK client, ZooKeeper and Kafka on %s",
+            split.node(), split.client());
       } catch (IOException e) {
         if (!clientCpus.equals("auto")) {
           throw e;
@@ -184,11 +193,13 @@ public final class ServeBench implements Callable<Integer> {
     double qps = 0;
     double inProcessCpu = 0;
     double sdkCpu = 0;
-    double[] lat;
     double[] quarterLat;
     double[] nodeSide;
-    Histogram inProcessLat = new Histogram(3);
-    Histogram inProcessLate = new Histogram(3);
+    double[] nodeCalls;
+    List<Window> windows = new ArrayList<>();
+    Histogram sdkAll = new Histogram(3);
+    Histogram inProcessAll = new Histogram(3);
+    Histogram wakeUps = new Histogram(3);
     try (SdkLoadClient.Handle sdk = SdkLoadClient.Handle.start(split == null ? List.of() : split.clientPrefix(),
             "http://" + server.address(), C, dim, ef, threads, cacheDir.resolveSibling("client-logs"));
         RootAllocator alloc = new RootAllocator();
@@ -215,43 +226,48 @@ public final class ServeBench implements Callable<Integer> {
       }
       Progress.say("in-process: %.0f QPS, Milvus SDK: %.0f QPS (mean of %d rounds)", inProcessQps, qps, ROUNDS);
       // Latency at half the SDK's max QPS, and the engine's own latency at the same rate on the same machine: the
-      // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below.
-      long[] gc0 = LoadLoops.gc();
-      Buckets buckets0 = searchBuckets();
-      lat = sdk.open(qps / 2, seconds);
-      nodeSide = tail(searchBuckets(), buckets0);
-      long[] gc1 = LoadLoops.gc();
-      Progress.say("SDK open loop: max %.1f ms; GC: node %d collections / %d ms, client %d / %d ms", lat[2] / 1e3,
-          gc1[0] - gc0[0], gc1[1] - gc0[1], (long) lat[3], (long) lat[4]);
-      LoadLoops.openLoop(inProcess, qps / 2, seconds, threads * 2, inProcessLat, inProcessLate);
-      long[] gc2 = LoadLoops.gc();
-      Progress.say("in-process open loop: max %.1f ms; GC %d collections / %d ms", inProcessLat.getMaxValue() / 1e3,
-          gc2[0] - gc1[0], gc2[1] - gc1[1]);
+      // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below. In windows that
+      // alternate the two sides, so that one stall of the machine (a virtual CPU taken away for 100 ms holds up
+      // ~50 calls at 500 QPS: 1.3% of an 8 s window, the p99 of that window) hits one window, and both sides alike.
+      Buckets handler0 = searchBuckets();
+      Buckets calls0 = callBuckets();
+      for (int w = 1; w <= WINDOWS; w++) {
+        windows.add(window(w, sdk, inProcess, qps / 2, sdkAll, inProcessAll, wakeUps));
+      }
+      nodeSide = tail(searchBuckets(), handler0);
+      nodeCalls = tail(callBuckets(), calls0);
       // and through the SDK at a quarter of its max QPS: whether the tail is queueing (shrinks with the rate) or
       // stalls every request meets whatever the rate (stays)
-      quarterLat = sdk.open(qps / 4, seconds);
+      quarterLat = sdk.open(qps / 4, seconds).numbers();
     } finally {
       pool.shutdown();
       if (split != null) {
         try {
           split.unpinThisProcess(); // freshness probes come from this process's own client: as before, every CPU
+          split.unpin(servers.pid());
         } catch (IOException e) {
           Progress.say("the freshness probes stay on CPUs %s: %s", split.node(), e.getMessage());
         }
       }
     }
-    double p50 = lat[0] / 1e3;
-    double p99 = lat[1] / 1e3;
-    Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK; in-process at the same rate: p50 %.2f ms, p99 "
-        + "%.2f ms", qps / 2, p50, p99, inProcessLat.getValueAtPercentile(50) / 1e3,
-        inProcessLat.getValueAtPercentile(99) / 1e3);
-    Progress.say("  of which the load generator's own (scheduled time -> call started), p50/p99: %.2f / %.2f ms in the "
-        + "SDK client, %.2f / %.2f ms in-process", lat[5] / 1e3, lat[6] / 1e3,
-        inProcessLate.getValueAtPercentile(50) / 1e3, inProcessLate.getValueAtPercentile(99) / 1e3);
+    double p50 = median(windows, Window::sdkP50);
+    double p99 = median(windows, Window::sdkP99);
+    double inProcessP50 = median(windows, Window::inProcessP50);
+    double inProcessP99 = median(windows, Window::inProcessP99);
+    Progress.say("at %.0f QPS (median of %d windows): p50 %.2f ms, p99 %.2f ms via the SDK; in-process at the same "
+        + "rate: p50 %.2f ms, p99 %.2f ms", qps / 2, WINDOWS, p50, p99, inProcessP50, inProcessP99);
+    Progress.say("  every call of the %d windows: p99 %.2f ms via the SDK, %.2f ms in-process", WINDOWS,
+        sdkAll.getValueAtPercentile(99) / 1e3, inProcessAll.getValueAtPercentile(99) / 1e3);
+    Progress.say("  of which the load generator's own (scheduled time -> call started), p99 (median): %.2f ms in the SDK "
+        + "client, %.2f ms in-process", median(windows, Window::sdkLateP99),
+        median(windows, Window::inProcessLateP99));
     Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK", qps / 4, quarterLat[0] / 1e3,
         quarterLat[1] / 1e3);
     Progress.say("at %.0f QPS, the node's own time per search (proxy in to out, its latency histogram): p99 <= %.0f "
         + "ms, %.2f%% over 5 ms (of %.0f searches)", qps / 2, nodeSide[0] * 1e3, nodeSide[1] * 100, nodeSide[2]);
+    Progress.say("  the whole gRPC call in the node (headers in to stream closed): p99 <= %.0f ms, %.2f%% over 5 ms; "
+        + "a thread on the node's CPUs woke up late by p99 %.2f ms, max %.1f ms (1 ms sleeps)", nodeCalls[0] * 1e3,
+        nodeCalls[1] * 100, wakeUps.getValueAtPercentile(99) / 1e3, wakeUps.getMaxValue() / 1e3);
     Histogram fresh = new Histogram(3);
     Random fr = new Random(99);
     for (int i = 0; i < probes; i++) {
@@ -288,14 +304,22 @@ public final class ServeBench implements Callable<Integer> {
     out.put("inprocess_cpu_ms_per_query", round(inProcessCpu));
     out.put("p50_ms", round(p50));
     out.put("p99_ms", round(p99));
-    out.put("inprocess_p50_ms", round(inProcessLat.getValueAtPercentile(50) / 1e3));
-    out.put("inprocess_p99_ms", round(inProcessLat.getValueAtPercentile(99) / 1e3));
-    out.put("start_late_p99_ms", round(lat[6] / 1e3));
-    out.put("inprocess_start_late_p99_ms", round(inProcessLate.getValueAtPercentile(99) / 1e3));
+    out.put("inprocess_p50_ms", round(inProcessP50));
+    out.put("inprocess_p99_ms", round(inProcessP99));
+    out.put("p99_windows_ms", windows.stream().map(w -> round(w.sdkP99())).toList());
+    out.put("inprocess_p99_windows_ms", windows.stream().map(w -> round(w.inProcessP99())).toList());
+    out.put("p99_all_ms", round(sdkAll.getValueAtPercentile(99) / 1e3));
+    out.put("inprocess_p99_all_ms", round(inProcessAll.getValueAtPercentile(99) / 1e3));
+    out.put("start_late_p99_ms", round(median(windows, Window::sdkLateP99)));
+    out.put("inprocess_start_late_p99_ms", round(median(windows, Window::inProcessLateP99)));
     out.put("quarter_rate_p50_ms", round(quarterLat[0] / 1e3));
     out.put("quarter_rate_p99_ms", round(quarterLat[1] / 1e3));
     out.put("node_p99_bucket_ms", round(nodeSide[0] * 1e3));
     out.put("node_over_5ms_share", round(nodeSide[1]));
+    out.put("node_call_p99_bucket_ms", round(nodeCalls[0] * 1e3));
+    out.put("node_call_over_5ms_share", round(nodeCalls[1]));
+    out.put("node_wakeup_late_p99_ms", round(wakeUps.getValueAtPercentile(99) / 1e3));
+    out.put("node_wakeup_late_max_windows_ms", windows.stream().map(w -> round(w.wakeUpMax())).toList());
     out.put("freshness_p99_ms", round(freshP99));
     out.put("gb_per_million", round(gbPerMillion));
     out.put("heap_mb", round(mem.heap() / 1e6));
@@ -328,6 +352,56 @@ public final class ServeBench implements Callable<Integer> {
         return;
       }
     }
+  }
+
+  /**
+   * One window at half the max rate (ms): the SDK's p50/p99 and its generator's start delay p99, the in-process
+   * search's, and the longest wake-up delay on the node's CPUs during either.
+   */
+  record Window(double sdkP50, double sdkP99, double sdkLateP99, double inProcessP50, double inProcessP99,
+      double inProcessLateP99, double wakeUpMax) {}
+
+  /**
+   * Runs window {@code w}: the SDK client's open loop at {@code rate}, then the in-process one, adding their calls'
+   * latencies to {@code sdkAll} and {@code inProcessAll} and the node CPUs' wake-up delays to {@code wakeUps}.
+   */
+  private Window window(int w, SdkLoadClient.Handle sdk, IntConsumer inProcess, double rate, Histogram sdkAll,
+      Histogram inProcessAll, Histogram wakeUps) throws Exception {
+    long[] gc0 = LoadLoops.gc();
+    SdkLoadClient.Open s;
+    Histogram sdkWakeUps;
+    try (WakeUpDelays d = WakeUpDelays.start()) {
+      s = sdk.open(rate, seconds);
+      sdkWakeUps = d.stop();
+    }
+    long[] gc1 = LoadLoops.gc();
+    Histogram lat = new Histogram(3);
+    Histogram late = new Histogram(3);
+    Histogram inProcessWakeUps;
+    try (WakeUpDelays d = WakeUpDelays.start()) {
+      LoadLoops.openLoop(inProcess, rate, seconds, threads * 2, lat, late);
+      inProcessWakeUps = d.stop();
+    }
+    long[] gc2 = LoadLoops.gc();
+    sdkAll.add(s.latencies());
+    inProcessAll.add(lat);
+    wakeUps.add(sdkWakeUps);
+    wakeUps.add(inProcessWakeUps);
+    double[] n = s.numbers();
+    Window out = new Window(n[0] / 1e3, n[1] / 1e3, n[6] / 1e3, lat.getValueAtPercentile(50) / 1e3,
+        lat.getValueAtPercentile(99) / 1e3, late.getValueAtPercentile(99) / 1e3,
+        Math.max(sdkWakeUps.getMaxValue(), inProcessWakeUps.getMaxValue()) / 1e3);
+    Progress.say("window %d at %.0f QPS: SDK p50/p99 %.2f / %.2f ms (max %.1f; GC node %d ms, client %d ms; node CPU "
+        + "wake-ups late by up to %.1f ms), in-process p50/p99 %.2f / %.2f ms (max %.1f; GC %d ms; wake-ups late by up "
+        + "to %.1f ms)", w, rate, out.sdkP50(), out.sdkP99(), n[2] / 1e3, gc1[1] - gc0[1], (long) n[4],
+        sdkWakeUps.getMaxValue() / 1e3, out.inProcessP50(), out.inProcessP99(), lat.getMaxValue() / 1e3,
+        gc2[1] - gc1[1], inProcessWakeUps.getMaxValue() / 1e3);
+    return out;
+  }
+
+  static double median(List<Window> windows, java.util.function.ToDoubleFunction<Window> value) {
+    double[] v = windows.stream().mapToDouble(value).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static double round(double v) {
@@ -388,10 +462,22 @@ public final class ServeBench implements Callable<Integer> {
    * proxy taking a Milvus search to its answer), or no buckets before any search.
    */
   static Buckets searchBuckets() {
+    return buckets("quiver_query_latency", "kind", "search");
+  }
+
+  /**
+   * The node's gRPC call time histogram of Milvus searches so far ({@code quiver_grpc_server_call_seconds}: from the
+   * call's headers arriving on the transport to its stream closing), or no buckets before any search.
+   */
+  static Buckets callBuckets() {
+    return buckets("quiver_grpc_server_call", "method", "MilvusService/Search");
+  }
+
+  private static Buckets buckets(String metric, String label, String value) {
     for (MetricSnapshot s : PrometheusRegistry.defaultRegistry.scrape()) {
-      if (s instanceof HistogramSnapshot h && h.getMetadata().getName().startsWith("quiver_query_latency")) {
+      if (s instanceof HistogramSnapshot h && h.getMetadata().getName().startsWith(metric)) {
         for (HistogramSnapshot.HistogramDataPointSnapshot d : h.getDataPoints()) {
-          if ("search".equals(d.getLabels().get("kind"))) {
+          if (value.equals(d.getLabels().get(label))) {
             ClassicHistogramBuckets b = d.getClassicBuckets();
             double[] bounds = new double[b.size()];
             long[] counts = new long[b.size()];
@@ -408,7 +494,7 @@ public final class ServeBench implements Callable<Integer> {
   }
 
   /**
-   * Between two {@link #searchBuckets()} readings: {the upper bound (s) of the bucket holding the 99th percentile,
+   * Between two readings of a histogram ({@link #searchBuckets()}, {@link #callBuckets()}): {the upper bound (s) of the bucket holding the 99th percentile,
    * the share of searches over 5 ms (a bucket bound, so exact), the number of searches}.
    */
   static double[] tail(Buckets after, Buckets before) {

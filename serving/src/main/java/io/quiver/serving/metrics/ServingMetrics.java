@@ -1,5 +1,7 @@
 package io.quiver.serving.metrics;
 
+import io.grpc.Metadata;
+import io.grpc.ServerStreamTracer;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -11,13 +13,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Prometheus metrics of a serving node: query latency histograms by kind, segment cache hits and misses, tail lag
- * per shard; served on {@code /metrics} by {@link #serve}. Registered once per JVM (several nodes in one test JVM
- * share them, distinguished by the {@code node} label where it matters).
+ * Prometheus metrics of a serving node: query latency histograms by kind, gRPC call times by method, segment cache
+ * hits and misses, tail lag per shard; served on {@code /metrics} by {@link #serve}. Registered once per JVM (several
+ * nodes in one test JVM share them, distinguished by the {@code node} label where it matters).
  */
 public final class ServingMetrics {
   private static final Histogram LATENCY = Histogram.builder().name("quiver_query_latency_seconds")
       .help("Latency of Milvus API reads at the proxy, by kind").labelNames("kind")
+      .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
+      .register();
+  private static final Histogram CALLS = Histogram.builder().name("quiver_grpc_server_call_seconds")
+      .help("Time a gRPC call spends in the node, from its headers arriving on the transport to its stream closing "
+          + "(waiting for a thread, decoding, the handler, encoding, writing), by method")
+      .labelNames("method")
       .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
       .register();
   private static final Counter WRITES = Counter.builder().name("quiver_writes_total")
@@ -27,6 +35,27 @@ public final class ServingMetrics {
 
   public static void observeQuery(String kind, long startNanos) {
     LATENCY.labelValues(kind).observe((System.nanoTime() - startNanos) / 1e9);
+  }
+
+  /**
+   * Times every call of a gRPC server into {@code quiver_grpc_server_call_seconds}: created when a call's headers
+   * arrive (on the transport's thread), observed when its stream closes. Against the handlers' own latency
+   * ({@code quiver_query_latency_seconds}) it shows what the call spent around them in the node.
+   */
+  public static ServerStreamTracer.Factory callTracer() {
+    return new ServerStreamTracer.Factory() {
+      @Override
+      public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+        long start = System.nanoTime();
+        String method = fullMethodName.substring(fullMethodName.lastIndexOf('.') + 1); // Service/Method
+        return new ServerStreamTracer() {
+          @Override
+          public void streamClosed(io.grpc.Status status) {
+            CALLS.labelValues(method).observe((System.nanoTime() - start) / 1e9);
+          }
+        };
+      }
+    };
   }
 
   public static void countWrites(String op, long rows) {

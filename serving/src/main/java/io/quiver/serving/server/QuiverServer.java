@@ -69,6 +69,7 @@ public final class QuiverServer implements AutoCloseable {
         .maxInboundMessageSize(256 << 20)
         // The Milvus SDK pings often (as Milvus allows); without this gRPC answers GOAWAY too_many_pings.
         .permitKeepAliveTime(1, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
+        .addStreamTracerFactory(ServingMetrics.callTracer())
         .addService(ServerInterceptors.intercept(Unimplemented.wrap(milvus.bindService(), QuiverMilvusService.SERVED),
             auth(c.token(), true)))
         .addService(ServerInterceptors.intercept(nodeService, auth(c.token(), false)));

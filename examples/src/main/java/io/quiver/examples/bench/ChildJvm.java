@@ -1,0 +1,32 @@
+package io.quiver.examples.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a bench's helper JVM (the SDK load client, the embedded servers): this JVM's java and flags,
+ * without its heap or profiling options, its class path, a heap and a log directory of its own.
+ */
+final class ChildJvm {
+  private ChildJvm() {}
+
+  /** {@code prefix} (e.g. taskset's, see {@link CpuSplit}), then java running {@code main} with {@code args}. */
+  static List<String> command(List<String> prefix, String maxHeap, Path logDir, Class<?> main, List<String> args) {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      boolean heapOrProfiling = a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch")
+          || a.startsWith("-XX:StartFlightRecording") || a.startsWith("-Xlog") || a.startsWith("-agent")
+          || a.startsWith("-javaagent") || a.startsWith("-Dquiver.log.dir");
+      if (!heapOrProfiling) {
+        cmd.add(a);
+      }
+    }
+    cmd.addAll(List.of("-Xmx" + maxHeap, "-Dquiver.log.dir=" + logDir, "-cp", System.getProperty("java.class.path"),
+        main.getName()));
+    cmd.addAll(args);
+    return cmd;
+  }
+}
