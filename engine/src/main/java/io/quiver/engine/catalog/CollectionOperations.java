@@ -19,8 +19,10 @@ public final class CollectionOperations {
   private final Path collectionDir;
   private final Path metadataDir;
   private final PointerStore pointers;
-  private volatile Manifest cached;
-  private volatile String cachedFile;
+  /** The manifest file read last and its content, as one value: readers on other threads never see a mixed pair. */
+  private volatile Read last;
+
+  private record Read(String file, Manifest manifest) {}
 
   public CollectionOperations(String collection, FileSystem fs, Path collectionDir, PointerStore pointers) {
     this.collection = collection;
@@ -69,14 +71,14 @@ public final class CollectionOperations {
 
   /** Reads (and verifies) the manifest file {@code file} of the metadata directory. */
   public Manifest read(String file) {
-    if (file.equals(cachedFile)) {
-      return cached;
+    Read r = last;
+    if (r != null && r.file().equals(file)) {
+      return r.manifest();
     }
     Path p = new Path(metadataDir, file);
     try {
       Manifest m = ManifestParser.fromBytes(HadoopFiles.readAll(fs, p), p.toString());
-      cached = m;
-      cachedFile = file;
+      last = new Read(file, m);
       return m;
     } catch (FileNotFoundException e) {
       throw new NoSuchVersionException("Collection " + collection + " has no manifest file " + file

@@ -58,8 +58,9 @@ import picocli.CommandLine.Option;
  * whole gRPC call's time in the node (headers in to stream closed: {@code node_call_p99_bucket_ms},
  * {@code node_call_over_5ms_share}; what remains is the network and the client), how late a thread on the node's CPUs
  * wakes up meanwhile ({@link WakeUpDelays}: the machine's own share) and the load generator's (from a call's scheduled
- * time to its start: {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack → visible-to-STRONG-search freshness,
- * and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ (DISKANN) snapshot.
+ * time to its start: {@code start_late_p99_ms}, {@code inprocess_start_late_p99_ms}), insert-ack →
+ * visible-to-STRONG-search freshness, and heap + off-heap + mapped bytes per million vectors of the loaded GRAPH_PQ
+ * (DISKANN) snapshot.
  * The measured SDK load runs in a client JVM of its own ({@link SdkLoadClient}), by default on a CPU of its own
  * ({@link CpuSplit}); the SDK's CPU per query adds that process's CPU to the node's. ZooKeeper and the Kafka broker run
  * in a third JVM ({@link ServersProcess}), on the client's CPU during the load loops. Sealing runs in-process through
@@ -258,8 +259,8 @@ public final class ServeBench implements Callable<Integer> {
         + "rate: p50 %.2f ms, p99 %.2f ms", qps / 2, WINDOWS, p50, p99, inProcessP50, inProcessP99);
     Progress.say("  every call of the %d windows: p99 %.2f ms via the SDK, %.2f ms in-process", WINDOWS,
         sdkAll.getValueAtPercentile(99) / 1e3, inProcessAll.getValueAtPercentile(99) / 1e3);
-    Progress.say("  of which the load generator's own (scheduled time -> call started), p99 (median): %.2f ms in the SDK "
-        + "client, %.2f ms in-process", median(windows, Window::sdkLateP99),
+    Progress.say("  of which the load generator's own (scheduled time -> call started), p99 (median): %.2f ms in the "
+        + "SDK client, %.2f ms in-process", median(windows, Window::sdkLateP99),
         median(windows, Window::inProcessLateP99));
     Progress.say("at %.0f QPS: p50 %.2f ms, p99 %.2f ms via the SDK", qps / 4, quarterLat[0] / 1e3,
         quarterLat[1] / 1e3);

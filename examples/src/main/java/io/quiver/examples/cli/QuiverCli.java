@@ -30,6 +30,11 @@ public final class QuiverCli implements Callable<Integer> {
     // notice that JDK 17 has no SIMD (README says so); the logs of everything else go to logs/quiver.log.
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     JVECTOR_LOG.setLevel(java.util.logging.Level.SEVERE);
+    // The Milvus SDK on this class path carries a second copy of gRPC's epoll library under the resource name of
+    // grpc-netty-shaded's own; Netty refuses to pick between two copies and falls back to its NIO transport, so a
+    // node started here (serve, quickstart, bench serve) would not run on epoll as the serving distribution does.
+    // Let it take the first copy: grpc-netty-shaded's, which precedes the SDK on the class path (examples/pom.xml).
+    System.setProperty("io.grpc.netty.shaded.io.netty.native.detectNativeLibraryDuplicates", "false");
     System.exit(run(args));
   }
 
