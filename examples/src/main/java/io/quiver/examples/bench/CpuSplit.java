@@ -13,10 +13,9 @@ import javax.annotation.Nullable;
 /**
  * Keeps a load generator off the CPUs of what it measures (Linux {@code taskset}): this process (the node and the
  * in-process engine) runs on {@link #node}, the load client's process (and the servers' process, see
- * {@link ServersProcess}) on {@link #client}. A generator sharing the
- * measured CPUs steals their time and starts its own calls late whenever the node keeps them busy, so its tail is
- * the machine's scheduling as much as the node's (on 2 shared cores the in-process loop's own start delay alone was
- * 7-15 ms at p99).
+ * {@link ServersProcess}) on {@link #client}. A generator sharing the measured CPUs steals their time and starts its
+ * own calls late whenever the node keeps them busy, so its tail is the machine's scheduling as much as the node's (on
+ * 2 shared cores the in-process loop's own start delay alone was 7-15 ms at p99).
  *
  * @param node the CPUs of this process, as taskset lists them ("0" or "0-2,5")
  * @param client the CPUs of the load client

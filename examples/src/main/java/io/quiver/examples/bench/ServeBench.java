@@ -228,8 +228,8 @@ public final class ServeBench implements Callable<Integer> {
       Progress.say("in-process: %.0f QPS, Milvus SDK: %.0f QPS (mean of %d rounds)", inProcessQps, qps, ROUNDS);
       // Latency at half the SDK's max QPS, and the engine's own latency at the same rate on the same machine: the
       // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below. In windows that
-      // alternate the two sides, so that one stall of the machine (a virtual CPU taken away for 100 ms holds up
-      // ~50 calls at 500 QPS: 1.3% of an 8 s window, the p99 of that window) hits one window, and both sides alike.
+      // alternate the two sides, so that one stall (100 ms of the node's CPU lost to anything else holds up ~50 calls
+      // at 500 QPS: 1.3% of an 8 s window, the p99 of that window) decides one window, and hits both sides alike.
       Buckets handler0 = searchBuckets();
       Buckets calls0 = callBuckets();
       for (int w = 1; w <= WINDOWS; w++) {

@@ -10,5 +10,7 @@ import java.nio.file.Path;
  * @param cacheDir local directory of the segment cache
  * @param cacheBytes size limit of the segment cache
  * @param searchThreads threads searching segments in parallel
+ * @param boundedStalenessMs the staleness bound of BOUNDED reads ({@link ShardTail#fetchWaitMillis} follows it)
  */
-public record NodeConfig(String id, String kafkaBootstrap, Path cacheDir, long cacheBytes, int searchThreads) {}
+public record NodeConfig(String id, String kafkaBootstrap, Path cacheDir, long cacheBytes, int searchThreads,
+    long boundedStalenessMs) {}

@@ -217,7 +217,7 @@ public final class QueryNode implements AutoCloseable {
         if (s == null) {
           long t0 = System.nanoTime();
           states.put(k, new ShardState(c, shard, m, config.kafkaBootstrap(), cache, indexCache, allocator, pool,
-              closer, parts));
+              closer, parts, ShardTail.fetchWaitMillis(config.boundedStalenessMs())));
           LOG.info("Node {} serves {}/{} (manifest v{}, partitions {}, loaded in {} ms)", config.id(), c, shard,
               m.version(), parts == null ? "all" : parts, (System.nanoTime() - t0) / 1_000_000);
         } else {

@@ -42,7 +42,7 @@ final class ShardState implements AutoCloseable {
 
   ShardState(String collection, int shard, Manifest manifest, String bootstrap, SegmentCache cache,
       IndexCache indexCache, BufferAllocator allocator, ExecutorService pool, DeferredCloser closer,
-      @Nullable Set<String> partitions) {
+      @Nullable Set<String> partitions, long tailFetchWaitMillis) {
     this.collection = collection;
     this.shard = shard;
     this.cache = cache;
@@ -52,7 +52,7 @@ final class ShardState implements AutoCloseable {
     this.closer = closer;
     this.sealed = load(manifest, partitions);
     this.tail = new ShardTail(bootstrap, collection, shard, manifest.schema(), manifest.committedOffset(shard),
-        allocator, closer);
+        allocator, closer, tailFetchWaitMillis);
   }
 
   int shard() {

@@ -59,11 +59,23 @@ public final class ShardTail implements AutoCloseable {
   private long position;
   private long version;
   private volatile boolean closed;
+  private final long pollMillis;
   /** Wall-clock ms of a moment at which the tail had read everything the WAL partition held (see {@link #run}). */
   private volatile long caughtUpAt;
 
+  /**
+   * How long an idle tail's fetch waits at the broker for new records, for a node whose BOUNDED reads allow
+   * {@code boundedStalenessMs}: a tenth of it, between 10 and 500 ms. Fresh writes never wait for it (the broker
+   * answers a waiting fetch as soon as a record lands, so STRONG and SESSION reads see them as fast either way); it sets
+   * how often an idle shard asks (2 to 100 fetches a second) and so how old its "caught up at" time gets (see
+   * {@link #caughtUpAtMillis}: at most about two polls, a fifth of the bound at the longest wait).
+   */
+  static long fetchWaitMillis(long boundedStalenessMs) {
+    return Math.max(10, Math.min(500, boundedStalenessMs / 10));
+  }
+
   ShardTail(String bootstrap, String collection, int shard, CollectionSchema schema, long committedOffset,
-      BufferAllocator allocator, DeferredCloser closer) {
+      BufferAllocator allocator, DeferredCloser closer, long fetchWaitMillis) {
     this.collection = collection;
     this.shard = shard;
     this.schema = schema;
@@ -75,7 +87,7 @@ public final class ShardTail implements AutoCloseable {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchWaitMillis);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "quiver-tail-" + collection + "-" + shard);
     this.consumer = new KafkaConsumer<>(p);
@@ -84,6 +96,8 @@ public final class ShardTail implements AutoCloseable {
     this.position = committedOffset + 1;
     consumer.seek(tp, position);
     this.view = new View(List.of(), new Visibility.Deletes(), position, 0);
+    // a poll outlasts a fetch's wait, so the answer to a fetch sent during one poll is read by the next at the latest
+    this.pollMillis = fetchWaitMillis + 40;
     this.thread = new Thread(this::run, "quiver-tail-" + collection + "-" + shard);
     thread.setDaemon(true);
     thread.start();
@@ -124,7 +138,7 @@ public final class ShardTail implements AutoCloseable {
     try {
       while (!closed) {
         long pollStart = System.currentTimeMillis();
-        ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(50));
+        ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(pollMillis));
         List<Entry> batch = new ArrayList<>(recs.count());
         for (ConsumerRecord<byte[], byte[]> r : recs) {
           try {

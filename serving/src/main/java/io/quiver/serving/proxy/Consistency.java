@@ -27,8 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>{@code BOUNDED}: no offsets to wait for, but a staleness bound ({@link #boundedStalenessMillis()}, 5 s by
  *       default like Milvus's {@code common.gracefulTime}): a node answers once its shard's tail was caught up with
  *       the WAL's end at a moment no older than the bound (see {@code ShardTail.caughtUpAtMillis}); a healthy tail
- *       is within ~100 ms, so only a lagging one makes the read wait. Every write acknowledged more than the bound
- *       before the request is seen;
+ *       is within about a fifth of the bound (its idle fetches wait a tenth of it at the broker, 10 to 500 ms), so
+ *       only a lagging one makes the read wait. Every write acknowledged more than the bound before the request is
+ *       seen;
  *   <li>{@code EVENTUALLY}: no wait at all;
  *   <li>a Quiver read token (wal-client {@link ReadToken}) waits for exactly its offsets.
  * </ul>

@@ -57,7 +57,7 @@ public final class QuiverServer implements AutoCloseable {
     this.cluster = ZkCluster.connect(c.zookeeper(), c.zkNamespace(), c.sessionTimeoutMs(), 30_000, c.warehouse(),
         c.hadoopProperties());
     this.node = new QueryNode(cluster, new NodeConfig(c.nodeId(), c.kafkaBootstrap(), c.cacheDir(), c.cacheBytes(),
-        Math.max(2, Runtime.getRuntime().availableProcessors())));
+        Math.max(2, Runtime.getRuntime().availableProcessors()), c.boundedStalenessMs()));
     this.view = new ClusterView(cluster);
     this.clients = new NodeClients(c.token(), c.tlsCert());
     this.proxy = new Proxy(view, clients);
