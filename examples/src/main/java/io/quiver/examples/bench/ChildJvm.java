@@ -12,6 +12,14 @@ import java.util.List;
 final class ChildJvm {
   private ChildJvm() {}
 
+  /**
+   * In a helper JVM: exits as soon as the process that started it has ended, whatever the helper is doing then (a
+   * bench killed mid-run must not leave its load client running on).
+   */
+  static void exitWithParent() {
+    ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> System.exit(1)));
+  }
+
   /** {@code prefix} (e.g. taskset's, see {@link CpuSplit}), then java running {@code main} with {@code args}. */
   static List<String> command(List<String> prefix, String maxHeap, Path logDir, Class<?> main, List<String> args) {
     List<String> cmd = new ArrayList<>(prefix);

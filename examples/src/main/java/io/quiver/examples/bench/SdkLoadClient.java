@@ -36,6 +36,7 @@ final class SdkLoadClient {
 
   /** Child: {@code <uri> <collection> <dim> <ef> <threads>}. */
   public static void main(String[] args) throws Exception {
+    ChildJvm.exitWithParent();
     String collection = args[1];
     int dim = Integer.parseInt(args[2]);
     int ef = Integer.parseInt(args[3]);
