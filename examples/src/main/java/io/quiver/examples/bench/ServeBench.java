@@ -131,7 +131,7 @@ public final class ServeBench implements Callable<Integer> {
         MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri("http://" + server.address())
             .rpcDeadlineMs(60_000).build());
         try {
-          return run(server, client, servers.bootstrap());
+          return run(server, client);
         } finally {
           client.close();
         }
@@ -139,7 +139,7 @@ public final class ServeBench implements Callable<Integer> {
     }
   }
 
-  private int run(QuiverServer server, MilvusClientV2 client, String bootstrap) throws Exception {
+  private int run(QuiverServer server, MilvusClientV2 client) throws Exception {
     CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
     schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
     schema.addField(AddFieldReq.builder().fieldName("vec").dataType(DataType.FloatVector).dimension(dim).build());
@@ -161,7 +161,7 @@ public final class ServeBench implements Callable<Integer> {
     }
     Progress.say("inserted %d rows through the SDK in %.1f s", rows, (System.nanoTime() - t0) / 1e9);
     t0 = System.nanoTime();
-    Manifest m = LocalSealer.seal(server.cluster().catalog(), C, bootstrap);
+    Manifest m = LocalSealer.seal(server.cluster().catalog(), C, servers.bootstrap());
     Progress.say("sealed + GRAPH_PQ indexed in %.1f s", (System.nanoTime() - t0) / 1e9);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (server.node().tailRows() > 0 || server.node().minManifestVersion(C) < m.version()) {

@@ -106,11 +106,12 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       NodeHits.Builder out = NodeHits.newBuilder();
       List<Snapshot> snapshots = snapshots(r);
       CollectionSchema schema = snapshots.isEmpty() ? null : snapshots.get(0).schema();
+      String pk = schema == null ? null : schema.primaryKey().name();
       for (List<Hit> hits : searchShards(snapshots, body)) {
         for (Hit h : hits) {
           // The primary key travels as int_pk / str_pk: the fields leave it out (none at all for a plain search)
           NodeHit.Builder b = NodeHit.newBuilder().setDistance(h.distance()).setScore(h.score())
-              .addAllFields(NodeRequests.toFields(h.fields(), schema, schema.primaryKey().name()));
+              .addAllFields(NodeRequests.toFields(h.fields(), schema, pk));
           if (h.pk() instanceof Long) {
             b.setIntPk((Long) h.pk());
           } else {
