@@ -46,19 +46,20 @@ public record FieldStats(@Nullable Object min, @Nullable Object max, long nullCo
       return a.compareTo(b);
     }
 
-    private static int compareCodePoints(String a, String b) {
-      int i = 0;
-      int j = 0;
-      while (i < a.length() && j < b.length()) {
-        int ca = a.codePointAt(i);
-        int cb = b.codePointAt(j);
-        if (ca != cb) {
-          return Integer.compare(ca, cb);
+    /**
+     * Code point order (UTF-8 byte order): UTF-16 order except where a surrogate meets a char from U+E000 up, so the
+     * chars are compared as they are and only the first mismatch is looked at by code point (from the start of its
+     * code point when it falls on the low half of a pair).
+     */
+    static int compareCodePoints(String a, String b) {
+      int n = Math.min(a.length(), b.length());
+      for (int k = 0; k < n; k++) {
+        if (a.charAt(k) != b.charAt(k)) {
+          int at = k > 0 && Character.isHighSurrogate(a.charAt(k - 1)) ? k - 1 : k;
+          return Integer.compare(a.codePointAt(at), b.codePointAt(at));
         }
-        i += Character.charCount(ca);
-        j += Character.charCount(cb);
       }
-      return Integer.compare(a.length() - i, b.length() - j);
+      return Integer.compare(a.length(), b.length());
     }
 
     FieldStats build() {

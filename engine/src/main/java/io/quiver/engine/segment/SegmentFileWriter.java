@@ -15,18 +15,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageWriteStore;
+import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
@@ -36,8 +36,8 @@ import org.apache.parquet.schema.Type;
  * the footer carries the Avro schema under {@value #AVRO_SCHEMA_KEY}, so every reader reads the files the same.
  *
  * <p>Parquet's own pieces do the file (ParquetFileWriter: row groups, footer, page CRCs), compression and page
- * buffering (ColumnChunkPageWriteStore) and the scalar and system columns (its column writers through a record
- * consumer over the schema without vector fields: dictionaries, statistics). Vector columns bypass the column
+ * buffering (ColumnChunkPageWriteStore) and the scalar and system columns (its column writers, fed directly: every
+ * scalar column is a top-level primitive; dictionaries, statistics). Vector columns bypass the column
  * writers: {@link VectorPages} writes their data pages whole, uncompressed: embeddings are close to random bits, so a
  * general-purpose codec gains almost nothing on them and costs a compression (and a copy) at every write and a
  * decompression at every read; the other columns use the given codec (the codec is a per-column-chunk property
@@ -74,7 +74,12 @@ final class SegmentFileWriter implements Closeable {
   private final List<ColumnChunkPageWriteStore> stores = new ArrayList<>();
   private PageWriteStore pages;
   private ColumnWriteStore columns;
-  private RecordConsumer out;
+  /** The row group's column writers, by index in {@link #scalars} (every scalar column is a top-level primitive). */
+  private ColumnWriter[] scalarWriters;
+  /** Per scalar column: its maximum definition level (1 for an optional column, 0 for a required one). */
+  private final int[] scalarMaxDefinition;
+  /** The row group's page writers of the vector fields, per schema field (null for scalars). */
+  private final PageWriter[] vectorPageWriters;
   private long rows;
 
   SegmentFileWriter(OutputFile target, Configuration conf, CollectionSchema schema, Schema avro,
@@ -107,6 +112,9 @@ final class SegmentFileWriter implements Closeable {
     Schema.Field meta = avro.getField(io.quiver.engine.schema.AvroSchemas.META_COLUMN);
     this.metaIndex = meta == null ? -1 : scalars.getFieldIndex(meta.name());
     this.seqIndex = scalars.getFieldIndex(io.quiver.engine.schema.AvroSchemas.SEQ_COLUMN);
+    this.scalarMaxDefinition = scalars.getColumns().stream().mapToInt(ColumnDescriptor::getMaxDefinitionLevel)
+        .toArray();
+    this.vectorPageWriters = new PageWriter[fields.size()];
     this.footer = Map.of(AVRO_SCHEMA_KEY, avro.toString(), ParquetWriter.OBJECT_MODEL_NAME_PROP, "avro");
     this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(codec);
@@ -143,12 +151,14 @@ final class SegmentFileWriter implements Closeable {
     pages = c -> byColumn.get(c).getPageWriter(c);
     // Page writers are looked up by column path, so the scalar store writes into the full schema's chunks.
     columns = props.newColumnWriteStore(scalars, pages);
-    out = new ColumnIOFactory(false).getColumnIO(scalars).getRecordWriter(columns);
+    scalarWriters = scalars.getColumns().stream().map(columns::getColumnWriter).toArray(ColumnWriter[]::new);
+    for (int i = 0; i < vectors.length; i++) {
+      vectorPageWriters[i] = vectors[i] == null ? null : pages.getPageWriter(vectors[i].descriptor());
+    }
   }
 
   /** Appends one row with its system columns. */
   void write(Row row, long seq, long offset) throws IOException {
-    out.startMessage();
     for (int i = 0; i < names.length; i++) {
       Object v = row.get(i);
       if (vectors[i] != null) {
@@ -158,22 +168,23 @@ final class SegmentFileWriter implements Closeable {
               + (vec == null ? "null" : "dimension " + vec.length) + ", expected " + schema.fields().get(i)
               .typeString());
         }
-        vectors[i].add(vec, pages.getPageWriter(vectors[i].descriptor()));
+        vectors[i].add(vec, vectorPageWriters[i]);
       } else if (v != null) {
-        int k = scalarIndex[i];
-        out.startField(names[i], k);
-        writeScalar(schema.fields().get(i), v);
-        out.endField(names[i], k);
+        writeScalar(schema.fields().get(i), scalarIndex[i], v);
+      } else {
+        writeNull(scalarIndex[i]);
       }
     }
-    if (metaIndex >= 0 && row.meta() != null) {
-      out.startField(scalars.getFieldName(metaIndex), metaIndex);
-      out.addBinary(Binary.fromString(row.meta()));
-      out.endField(scalars.getFieldName(metaIndex), metaIndex);
+    if (metaIndex >= 0) {
+      if (row.meta() != null) {
+        scalarWriters[metaIndex].write(Binary.fromString(row.meta()), 0, scalarMaxDefinition[metaIndex]);
+      } else {
+        writeNull(metaIndex);
+      }
     }
-    writeLong(seqIndex, seq);
-    writeLong(seqIndex + 1, offset);
-    out.endMessage();
+    scalarWriters[seqIndex].write(seq, 0, 0);
+    scalarWriters[seqIndex + 1].write(offset, 0, 0);
+    columns.endRecord();
     if (++rows % SIZE_CHECK_ROWS == 0 && bufferedBytes() >= rowGroupSize) {
       flushRowGroup();
     }
@@ -181,28 +192,38 @@ final class SegmentFileWriter implements Closeable {
 
   private long bufferedBytes() {
     long n = columns.getBufferedSize();
-    for (VectorPages v : vectors) {
-      if (v != null) {
-        n += v.bufferedBytes() + pages.getPageWriter(v.descriptor()).getMemSize();
+    for (int i = 0; i < vectors.length; i++) {
+      if (vectors[i] != null) {
+        n += vectors[i].bufferedBytes() + vectorPageWriters[i].getMemSize();
       }
     }
     return n;
   }
 
-  private void writeLong(int pos, long v) {
-    out.startField(scalars.getFieldName(pos), pos);
-    out.addLong(v);
-    out.endField(scalars.getFieldName(pos), pos);
+  /** A null in scalar column {@code k}: a definition level of 0, which only an optional column may take. */
+  private void writeNull(int k) {
+    if (scalarMaxDefinition[k] == 0) {
+      throw new IllegalArgumentException("Cannot write a null into the required column '" + scalars.getFieldName(k)
+          + "'");
+    }
+    scalarWriters[k].writeNull(0, 0);
   }
 
-  private void writeScalar(FieldSchema f, Object v) {
+  /**
+   * A value in scalar column {@code k}, written straight to its column writer (every scalar column is a top-level
+   * primitive, so the repetition level is 0 and a value's definition level the column's maximum): Parquet's record
+   * consumer did the same with a field-tracking bit set and a walk of the schema per row.
+   */
+  private void writeScalar(FieldSchema f, int k, Object v) {
+    ColumnWriter w = scalarWriters[k];
+    int d = scalarMaxDefinition[k];
     switch (f.type()) {
-      case BOOL -> out.addBoolean((Boolean) v);
-      case INT32 -> out.addInteger((Integer) v);
-      case INT64 -> out.addLong((Long) v);
-      case FLOAT -> out.addFloat((Float) v);
-      case DOUBLE -> out.addDouble((Double) v);
-      case VARCHAR, JSON -> out.addBinary(Binary.fromString((String) v));
+      case BOOL -> w.write((Boolean) v, 0, d);
+      case INT32 -> w.write((Integer) v, 0, d);
+      case INT64 -> w.write((Long) v, 0, d);
+      case FLOAT -> w.write((Float) v, 0, d);
+      case DOUBLE -> w.write((Double) v, 0, d);
+      case VARCHAR, JSON -> w.write(Binary.fromString((String) v), 0, d);
       default -> throw new IllegalStateException("Unhandled type " + f.type() + " of field " + f.name());
     }
   }

@@ -2,6 +2,7 @@ package io.quiver.engine.segment;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.parquet.bytes.BytesInput;
@@ -32,6 +33,8 @@ final class VectorPages {
   private final ByteBuffer values;
   private final int repWidthBytes;
   private final int defWidthBytes;
+  /** One row's repetition levels as written (two RLE runs: one 0, then {@code dim - 1} ones). */
+  private final byte[] rowRepetition;
   private int rows;
 
   VectorPages(ColumnDescriptor desc, int dim) {
@@ -45,6 +48,14 @@ final class VectorPages {
     this.values = ByteBuffer.allocate(pageRows * dim * 4).order(ByteOrder.LITTLE_ENDIAN);
     this.repWidthBytes = (BytesUtils.getWidthFromMaxInt(1) + 7) / 8;
     this.defWidthBytes = (BytesUtils.getWidthFromMaxInt(desc.getMaxDefinitionLevel()) + 7) / 8;
+    ByteArrayOutputStream row = new ByteArrayOutputStream(16);
+    try {
+      run(row, 1, 0, repWidthBytes);
+      run(row, dim - 1, 1, repWidthBytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    this.rowRepetition = row.toByteArray();
   }
 
   ColumnDescriptor descriptor() {
@@ -71,23 +82,29 @@ final class VectorPages {
       return;
     }
     int n = rows * dim;
-    ByteArrayOutputStream rep = new ByteArrayOutputStream(rows * 4 + 8);
+    BytesInput rep;
     if (dim == 1) {
-      run(rep, rows, 0, repWidthBytes);
+      ByteArrayOutputStream runs = new ByteArrayOutputStream(8);
+      run(runs, rows, 0, repWidthBytes);
+      rep = lengthPrefixed(runs);
     } else {
-      for (int r = 0; r < rows; r++) {
-        run(rep, 1, 0, repWidthBytes);
-        run(rep, dim - 1, 1, repWidthBytes);
+      // every row's levels are the same two runs: lay the first row's bytes down once, then double them
+      byte[] prefixed = new byte[4 + rows * rowRepetition.length];
+      ByteBuffer.wrap(prefixed).order(ByteOrder.LITTLE_ENDIAN).putInt(0, prefixed.length - 4);
+      System.arraycopy(rowRepetition, 0, prefixed, 4, rowRepetition.length);
+      for (int filled = rowRepetition.length, total = prefixed.length - 4; filled < total; filled *= 2) {
+        System.arraycopy(prefixed, 4, prefixed, 4 + filled, Math.min(filled, total - filled));
       }
+      rep = BytesInput.from(prefixed);
     }
     BytesInput levels;
     int maxDef = desc.getMaxDefinitionLevel();
     if (maxDef > 0) {
       ByteArrayOutputStream def = new ByteArrayOutputStream(8);
       run(def, n, maxDef, defWidthBytes);
-      levels = BytesInput.concat(lengthPrefixed(rep), lengthPrefixed(def));
+      levels = BytesInput.concat(rep, lengthPrefixed(def));
     } else {
-      levels = lengthPrefixed(rep);
+      levels = rep;
     }
     BytesInput page = BytesInput.concat(levels, BytesInput.from(values.array(), 0, values.position()));
     out.writePage(page, n, rows, Statistics.noopStats(desc.getPrimitiveType()),

@@ -1,9 +1,13 @@
 package io.quiver.engine.wal;
 
-import java.nio.ByteBuffer;
 import io.quiver.engine.schema.ValidationException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.annotation.Nullable;
 
@@ -17,6 +21,9 @@ import javax.annotation.Nullable;
  * {@code org.apache.kafka.common.utils.Utils.murmur2}. It is written here so that the engine needs no Kafka jar.
  */
 public final class Sharding {
+  private static final VarHandle LONG_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class,
+      ByteOrder.BIG_ENDIAN);
+
   private Sharding() {}
 
   /** The Kafka record key of a primary key. */
@@ -28,6 +35,18 @@ public final class Sharding {
       return ((String) pk).getBytes(StandardCharsets.UTF_8);
     }
     throw new IllegalArgumentException("A primary key is a Long or a String, not " + (pk == null ? null : pk.getClass()));
+  }
+
+  /**
+   * Whether {@code buf[start, start + length)} is {@link #keyBytes}{@code (pk)}, without making them (a record's key is
+   * checked against its primary key once per record while sealing).
+   */
+  public static boolean isKeyOf(Object pk, byte[] buf, int start, int length) {
+    if (pk instanceof Long) {
+      return length == Long.BYTES && (long) LONG_BIG_ENDIAN.get(buf, start) == (Long) pk;
+    }
+    byte[] expected = keyBytes(pk);
+    return Arrays.equals(buf, start, start + length, expected, 0, expected.length);
   }
 
   /** The primary key encoded by {@link #keyBytes}; {@code stringKey} says which type the schema declares. */

@@ -1,6 +1,5 @@
 package io.quiver.examples.bench;
 
-import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.CollectionOperations;
@@ -31,6 +30,8 @@ import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,10 +53,11 @@ import picocli.CommandLine.Option;
  *       second, so a single one moves by 2-3x with the machine's other load); the baseline {@code raw_rows_per_s} is
  *       the median of all those reads, which bracket the job in time on a shared machine ({@code raw_before_rows_per_s}
  *       / {@code raw_after_rows_per_s}: the median of each side). {@code cpu_us_per_row} / {@code
- *       raw_cpu_us_per_row}: this process's CPU time per row over the job's drain / the raw reads before it (broker
- *       included in both) — the cost, which other load skews less than rates. Job rows/s = rows / (job RUNNING →
- *       manifest covering the WAL's end offsets); {@code submit_rows_per_s} also counts the job's submission and
- *       scheduling (the MiniCluster is up already: it runs the warm-up job first, see below).
+ *       raw_cpu_us_per_row}: CPU time per row of this process and the broker's over the job's drain / the raw reads
+ *       before it — the cost, which other load skews less than rates. Job rows/s = rows / (every task of the job
+ *       RUNNING → manifest covering the WAL's end offsets); {@code submit_rows_per_s} also counts the job's
+ *       submission, scheduling and deployment (the MiniCluster is up already: it runs the warm-up job first, see
+ *       below).
  *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
  *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 50 ms) that
  *       covers its offset.
@@ -65,6 +67,9 @@ import picocli.CommandLine.Option;
  * --warmup-rows 0}, a warm-up job on the same MiniCluster ingests {@code --warmup-rows} rows (default a fifth of {@code
  * --rows}) of another collection, so that the measured job runs compiled code, as a job that has run for a while does;
  * likewise the raw consumer reads the topic once before its measured reads.
+ *
+ * <p>The Kafka broker runs in a JVM of its own ({@link ServersProcess}), as it does for a Flink job in production; the
+ * job, its MiniCluster and the raw consumer run in this one.
  *
  * <p>Finally the manifest's live rows are read back: {@code lost} = inserted keys missing, {@code duplicated} = WAL
  * records sealed into more than one row.
@@ -122,13 +127,14 @@ public final class IngestBench implements Callable<Integer> {
     Path dir = Files.createTempDirectory("quiver-bench-ingest");
     Map<String, Object> result = new LinkedHashMap<>();
     MiniCluster flinkCluster = null;
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (ServersProcess.Handle servers = ServersProcess.Handle.start(dir.resolve("servers-logs"))) {
+      String bootstrap = servers.bootstrap();
       flinkCluster = startCluster();
       URI rest = flinkCluster.getRestAddress().get(1, TimeUnit.MINUTES);
       Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
       catalog.create(collection, schema, shards, Map.of(), Map.of());
-      WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, shards);
-      try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, schema, shards).build()) {
+      WalTopics.ensureTopics(Map.of("bootstrap.servers", bootstrap), collection, shards);
+      try (WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
         Progress.say("Writing %,d rows x %d-d to the WAL ...", rows, dim);
         long t = System.nanoTime();
         produce(w, 0, rows);
@@ -140,62 +146,66 @@ public final class IngestBench implements Callable<Integer> {
         if (warmup > 0) {
           // the raw side's warm-up, as the job has its warm-up job: the first reads of a fresh consumer path ran at a
           // fifth of the rate of later ones
-          rawRead(kafka.bootstrapServers(), collection, rows);
+          rawRead(bootstrap, collection, rows);
         }
-        long rawCpu0 = ThreadCpu.processNanos();
-        double[] rawBefore = rawReads(kafka.bootstrapServers(), collection, rows);
-        double rawCpuPerRow = (ThreadCpu.processNanos() - rawCpu0) / 1e3 / rows / RAW_READS;
+        long rawCpu0 = cpuNanos(servers);
+        long rawKernel0 = kernelNanos(servers);
+        double[] rawBefore = rawReads(bootstrap, collection, rows);
+        double rawCpuPerRow = (cpuNanos(servers) - rawCpu0) / 1e3 / rows / RAW_READS;
+        double rawKernelPerRow = (kernelNanos(servers) - rawKernel0) / 1e3 / rows / RAW_READS;
         Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
             rawCpuPerRow);
         // The warm-up job right before the measured one: raw reads in between had the JIT throw away the job's compiled
         // Kafka consumer paths (the raw consumer's byte[] deserializers fail type checks the job's ByteBuffer ones
         // passed: JFR showed "class_check" deoptimizations in the raw reads and C2 recompiling them in the measured job).
         if (warmup > 0) {
-          warmUp(rest, kafka, dir, schema, warmup);
+          warmUp(rest, bootstrap, dir, schema, warmup);
         }
 
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
             + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
         long start = System.nanoTime();
-        JobClient job = startJob(rest, collection, dir, kafka.bootstrapServers());
+        JobClient job = startJob(rest, collection, dir, bootstrap);
         boolean cancelled = false;
         try {
           ManifestPoller poller = new ManifestPoller(catalog, collection);
-          long running = awaitRunning(job, Duration.ofMinutes(5));
-          long jobCpu0 = ThreadCpu.processNanos();
+          long running = awaitTasksRunning(flinkCluster, job, Duration.ofMinutes(5));
+          long jobCpu0 = cpuNanos(servers);
+          long jobKernel0 = kernelNanos(servers);
           Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
           long jit0 = ThreadCpu.compilerNanos();
-          Map<Integer, Long> ends = endOffsets(kafka.bootstrapServers(), collection, shards);
+          Map<Integer, Long> ends = endOffsets(bootstrap, collection, shards);
           long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
-          long jobCpu = ThreadCpu.processNanos() - jobCpu0;
+          long jobCpu = cpuNanos(servers) - jobCpu0;
+          long jobKernel = kernelNanos(servers) - jobKernel0;
           long jit = ThreadCpu.compilerNanos() - jit0;
           Map<String, Long> threadCpu1 = ThreadCpu.byGroup();
           double jobCpuPerRow = jobCpu / 1e3 / rows;
-          Progress.say("  job CPU: %,d ms, of which Java threads %,d ms and JIT compiler %,d ms (the rest: GC and "
-              + "other JVM threads); by thread group: %s", jobCpu / 1_000_000,
+          Progress.say("  job CPU: %,d ms (kernel %,d ms), of which Java threads %,d ms and JIT compiler %,d ms (the "
+              + "rest: GC and other JVM threads); by thread group: %s", jobCpu / 1_000_000, jobKernel / 1_000_000,
               (ThreadCpu.total(threadCpu1) - ThreadCpu.total(threadCpu0)) / 1_000_000, jit / 1_000_000,
               ThreadCpu.since(threadCpu0, threadCpu1));
           double submitSeconds = seconds(caughtUp - start);
           double jobSeconds = seconds(caughtUp - running);
           double jobRate = rows / jobSeconds;
           double[] steady = poller.steadyRate(caughtUp);
-          Progress.say("  %,.0f rows/s (%.1f s from the job running to the committed manifest; %.1f s from "
+          Progress.say("  %,.0f rows/s (%.1f s from the job's tasks running to the committed manifest; %.1f s from "
               + "submission: %,.0f rows/s); steady %,.0f rows/s (%,.0f offsets "
               + "committed in the %.1f s after the first commit)", jobRate, jobSeconds, submitSeconds,
               rows / submitSeconds, steady[0] / steady[1], steady[0], steady[1]);
 
           Progress.say("Live: %,d rows written while the job runs ...", live);
           produce(w, rows, live);
-          Map<Integer, Long> liveEnds = endOffsets(kafka.bootstrapServers(), collection, shards);
+          Map<Integer, Long> liveEnds = endOffsets(bootstrap, collection, shards);
           poller.awaitCovers(liveEnds, Duration.ofMinutes(10));
-          Histogram delays = delays(kafka.bootstrapServers(), collection, ends, liveEnds, poller);
+          Histogram delays = delays(bootstrap, collection, ends, liveEnds, poller);
           poller.close();
           job.cancel().get(1, TimeUnit.MINUTES);
           cancelled = true;
 
           // The raw read again, after the job: the machine is shared, so the baseline brackets the job in time.
           Progress.say("Raw Kafka consumer again (the same %,d rows, %d times) ...", rows, RAW_READS);
-          double[] rawAfter = rawReads(kafka.bootstrapServers(), collection, rows);
+          double[] rawAfter = rawReads(bootstrap, collection, rows);
           Progress.say("  median %,.0f rows/s", SparkReadBench.median(rawAfter));
           double[] all = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(rawBefore),
               java.util.Arrays.stream(rawAfter)).toArray();
@@ -229,6 +239,8 @@ public final class IngestBench implements Callable<Integer> {
           result.put("raw_reads_rows_per_s", java.util.Arrays.stream(all).map(Math::rint).toArray());
           result.put("cpu_us_per_row", Math.round(jobCpuPerRow * 10) / 10.0);
           result.put("raw_cpu_us_per_row", Math.round(rawCpuPerRow * 10) / 10.0);
+          result.put("kernel_cpu_us_per_row", Math.round(jobKernel / 1e3 / rows * 10) / 10.0);
+          result.put("raw_kernel_cpu_us_per_row", Math.round(rawKernelPerRow * 10) / 10.0);
           result.put("steady_rows_per_s", Math.round(steady[0] / steady[1]));
           result.put("steady_ratio", Math.round(steady[0] / steady[1] / rawRate * 1000) / 1000.0);
           result.put("job_seconds", Math.round(jobSeconds * 10) / 10.0);
@@ -260,19 +272,19 @@ public final class IngestBench implements Callable<Integer> {
    * measured job starts, as it has in a job that has run for a while. The raw consumer's paths are warm from the
    * producer and its own first read.
    */
-  private void warmUp(URI rest, EmbeddedKafka kafka, Path dir, CollectionSchema schema, int count)
+  private void warmUp(URI rest, String bootstrap, Path dir, CollectionSchema schema, int count)
       throws Exception {
     String collection = "bench_ingest_warmup";
     Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
     catalog.create(collection, schema, shards, Map.of(), Map.of());
-    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, shards);
+    WalTopics.ensureTopics(Map.of("bootstrap.servers", bootstrap), collection, shards);
     Progress.say("Warm-up: the job over %,d rows of another collection ...", count);
-    try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, schema, shards).build()) {
+    try (WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
       produce(w, 0, count);
     }
-    JobClient job = startJob(rest, collection, dir, kafka.bootstrapServers());
+    JobClient job = startJob(rest, collection, dir, bootstrap);
     try (ManifestPoller poller = new ManifestPoller(catalog, collection)) {
-      poller.awaitCovers(endOffsets(kafka.bootstrapServers(), collection, shards), Duration.ofMinutes(10));
+      poller.awaitCovers(endOffsets(bootstrap, collection, shards), Duration.ofMinutes(10));
     } finally {
       job.cancel().get(1, TimeUnit.MINUTES);
     }
@@ -332,18 +344,43 @@ public final class IngestBench implements Callable<Integer> {
   }
 
   /**
-   * Waits until the job is RUNNING (scheduled on the bench's MiniCluster); returns that nano time. Job rows/s count
-   * from here: the issue's "first record", without the job's submission and scheduling.
+   * Waits until every task of the job is RUNNING on the bench's MiniCluster (deployed, its sources about to ask for
+   * their splits and read); returns that nano time. Job rows/s count from here: the issue's "first record", without the
+   * job's submission, scheduling and deployment (the job's status turns RUNNING before its tasks are deployed).
    */
-  private static long awaitRunning(JobClient job, Duration timeout) throws Exception {
+  private static long awaitTasksRunning(MiniCluster cluster, JobClient job, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (job.getJobStatus().get(1, TimeUnit.MINUTES) != org.apache.flink.api.common.JobStatus.RUNNING) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("The ingestion job is not running after " + timeout);
+    while (true) {
+      boolean all = true;
+      for (AccessExecutionVertex v : cluster.getExecutionGraph(job.getJobID()).get(1, TimeUnit.MINUTES)
+          .getAllExecutionVertices()) {
+        if (v.getExecutionState() != ExecutionState.RUNNING) {
+          if (v.getExecutionState().isTerminal()) {
+            throw new IllegalStateException("Task " + v.getTaskNameWithSubtaskIndex() + " of the ingestion job is "
+                + v.getExecutionState() + " instead of RUNNING");
+          }
+          all = false;
+          break;
+        }
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // JobClient has no status callback; bounded poll
+      if (all) {
+        return System.nanoTime();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("The ingestion job's tasks are not all running after " + timeout);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the cluster has no task-state callback; bounded poll
     }
-    return System.nanoTime();
+  }
+
+  /** CPU time of this process (the job, the bench's clients) and of the broker's process together. */
+  private static long cpuNanos(ServersProcess.Handle servers) {
+    return ThreadCpu.processNanos() + servers.cpuNanos();
+  }
+
+  /** The kernel's part of {@link #cpuNanos}. */
+  private static long kernelNanos(ServersProcess.Handle servers) {
+    return ThreadCpu.kernelNanos(ProcessHandle.current().pid()) + ThreadCpu.kernelNanos(servers.pid());
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {

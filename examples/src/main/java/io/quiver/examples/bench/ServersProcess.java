@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The serve bench's ZooKeeper and Kafka broker in a JVM of their own, where a serving node finds them in production:
- * outside its process. Inside the node's JVM their threads (the broker's network and request threads, its purgatory
- * reaper, ZooKeeper's) took turns on the node's CPU and each turn landed in some search's latency; now they run where
- * {@link CpuSplit} puts the load client.
+ * The benches' ZooKeeper and Kafka broker in a JVM of their own, where a serving node or a Flink task manager finds
+ * them in production: outside its process. Inside the node's JVM their threads (the broker's network and request
+ * threads, its purgatory reaper, ZooKeeper's) took turns on the node's CPU and each turn landed in some search's
+ * latency; now they run where {@link CpuSplit} puts the load client. Inside the ingestion bench's JVM the broker shared
+ * Kafka's network code with the job's consumers, and the JIT kept recompiling it for both (C2 compiled {@code
+ * Selector.pollSelectionKeys} afresh several times a run, a second of compiler time in the measured job).
  *
  * <p>Line protocol: the child prints {@code ready <zookeeper connect string> <bootstrap servers>} once both answer,
  * and stops them when its stdin reads {@code quit} or ends (so it never outlives the bench).
@@ -68,6 +70,11 @@ final class ServersProcess {
 
     long pid() {
       return process.pid();
+    }
+
+    /** CPU time the process has used so far (all its threads), 0 where the OS does not tell. */
+    long cpuNanos() {
+      return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     @Override

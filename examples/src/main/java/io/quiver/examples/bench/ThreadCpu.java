@@ -32,26 +32,47 @@ final class ThreadCpu {
    * own counters hide these threads or give elapsed compile time), 0 where that cannot be read.
    */
   static long compilerNanos() {
-    long ticks = 0;
+    long nanos = 0;
     try (var tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path t : (Iterable<Path>) tasks::iterator) {
-        try {
-          String stat = Files.readString(t.resolve("stat"));
-          int open = stat.indexOf('(');
-          int close = stat.lastIndexOf(')');
-          if (open < 0 || close < 0 || !stat.substring(open + 1, close).matches("C[12] CompilerThre.*")) {
-            continue;
-          }
-          String[] f = stat.substring(close + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-        } catch (IOException | RuntimeException e) {
-          // the thread ended while being read
+        long[] ticks = statTicks(t.resolve("stat"), "C[12] CompilerThre.*");
+        if (ticks != null) {
+          nanos += ticks[0] + ticks[1];
         }
       }
     } catch (IOException e) {
       return 0;
     }
-    return ticks * 10_000_000L; // USER_HZ = 100
+    return nanos;
+  }
+
+  /**
+   * Kernel (system) CPU nanoseconds process {@code pid} has used so far, all its threads ({@code /proc/<pid>/stat};
+   * Linux), 0 where that cannot be read. Writing files costs mostly kernel time: the copy into the page cache.
+   */
+  static long kernelNanos(long pid) {
+    long[] ticks = statTicks(Path.of("/proc/" + pid + "/stat"), null);
+    return ticks == null ? 0 : ticks[1];
+  }
+
+  /**
+   * {user, system} CPU nanoseconds from a {@code /proc/.../stat} file whose command name matches {@code name} (any
+   * when null); null when it does not match or cannot be read (a thread that ended meanwhile).
+   */
+  private static long[] statTicks(Path stat, String name) {
+    try {
+      String s = Files.readString(stat);
+      int open = s.indexOf('(');
+      int close = s.lastIndexOf(')');
+      if (open < 0 || close < 0 || (name != null && !s.substring(open + 1, close).matches(name))) {
+        return null;
+      }
+      String[] f = s.substring(close + 2).split(" ");
+      long tick = 10_000_000L; // USER_HZ = 100
+      return new long[] {Long.parseLong(f[11]) * tick, Long.parseLong(f[12]) * tick}; // utime, stime (fields 14, 15)
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**

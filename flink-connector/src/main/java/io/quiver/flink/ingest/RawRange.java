@@ -51,6 +51,8 @@ final class RawRange {
   private int[] start;
   private int[] keyLength;
   private int[] valueLength;
+  /** Per record: its key's {@link #hash}, taken in {@link #add} while the key's bytes are in the cache anyway. */
+  private long[] keyHash;
   private int size;
 
   /** An empty range with room for {@code expectedRecords} records before its arrays grow. */
@@ -62,6 +64,7 @@ final class RawRange {
     start = new int[n];
     keyLength = new int[n];
     valueLength = new int[n];
+    keyHash = new long[n];
   }
 
   /**
@@ -76,6 +79,7 @@ final class RawRange {
       start = Arrays.copyOf(start, n);
       keyLength = Arrays.copyOf(keyLength, n);
       valueLength = Arrays.copyOf(valueLength, n);
+      keyHash = Arrays.copyOf(keyHash, n);
     }
     int k = key == null ? 0 : key.remaining();
     int v = value == null ? 0 : value.remaining();
@@ -87,6 +91,7 @@ final class RawRange {
     }
     if (key != null) {
       key.get(key.position(), current, used, k);
+      keyHash[size] = hash(current, used, used + k);
     }
     if (value != null) {
       value.get(value.position(), current, used + k, v);
@@ -113,6 +118,16 @@ final class RawRange {
     return chunks.get(chunk[i]);
   }
 
+  /** Where record {@code i}'s key starts in {@link #bytes}. */
+  int keyStart(int i) {
+    return start[i];
+  }
+
+  /** Length of record {@code i}'s key, -1 for a null key. */
+  int keyLength(int i) {
+    return keyLength[i];
+  }
+
   /** Where record {@code i}'s value starts in {@link #bytes}. */
   int valueStart(int i) {
     return start[i] + Math.max(0, keyLength[i]);
@@ -135,8 +150,8 @@ final class RawRange {
 
   /**
    * For each record, the index of the closest earlier record with the same key bytes, or -1 (also for a null key):
-   * the chains of records per key, newest first. An open-addressing table of record indices over the chunks' key
-   * bytes (no object per record).
+   * the chains of records per key, newest first. An open-addressing table of record indices over the keys'
+   * hashes, comparing key bytes only when the hashes match (no object per record, no pass over the chunks).
    */
   int[] previousOfSameKey() {
     int[] previous = new int[size];
@@ -148,16 +163,14 @@ final class RawRange {
       if (keyLength[i] < 0) {
         continue;
       }
-      byte[] b = bytes(i);
-      int from = start[i];
-      int to = from + keyLength[i];
-      for (int slot = (int) hash(b, from, to) & mask; ; slot = (slot + 1) & mask) {
+      long h = keyHash[i];
+      for (int slot = (int) h & mask; ; slot = (slot + 1) & mask) {
         int j = table[slot];
         if (j < 0) {
           table[slot] = i;
           break;
         }
-        if (keyLength[j] == keyLength[i] && Arrays.equals(b, from, to, bytes(j), start[j], start[j] + keyLength[j])) {
+        if (keyHash[j] == h && sameKey(i, j)) {
           previous[i] = j;
           table[slot] = i;
           break;
@@ -165,6 +178,11 @@ final class RawRange {
       }
     }
     return previous;
+  }
+
+  private boolean sameKey(int i, int j) {
+    return keyLength[j] == keyLength[i] && Arrays.equals(bytes(i), start[i], start[i] + keyLength[i], bytes(j),
+        start[j], start[j] + keyLength[j]);
   }
 
   /**

@@ -157,7 +157,7 @@ final class Sealer {
     if (len < 0) {
       throw new WalDecodeException("record too short: null, a WAL record has an 8-byte header");
     }
-    return decoder.decode(records.key(i), records.bytes(i), records.valueStart(i), len);
+    return decoder.decode(records.bytes(i), records.keyStart(i), records.keyLength(i), records.valueStart(i), len);
   }
 
   private static DeadLetter deadLetter(int shard, RawRange records, int i, String error) {

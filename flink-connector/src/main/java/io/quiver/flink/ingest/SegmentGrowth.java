@@ -3,6 +3,8 @@ package io.quiver.flink.ingest;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.flink.FailurePoints;
 import io.quiver.flink.IngestionOptions;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.HashMap;
@@ -205,10 +207,16 @@ final class SegmentGrowth implements AutoCloseable {
     long started = System.nanoTime();
     background.submit(s, first, () -> {
       long t0 = System.nanoTime();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpu0 = threads.getCurrentThreadCpuTime();
+      long user0 = threads.getCurrentThreadUserTime();
       try {
         Sealer.Result sealed = sealer.seal(shard, first, last, records);
-        LOG.info("Sealed shard {} {}..{}: {} records in {} ms ({} ms after the seal was asked for)", shard, first,
-            last, records.size(), (System.nanoTime() - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        long kernel = cpu - (threads.getCurrentThreadUserTime() - user0);
+        LOG.info("Sealed shard {} {}..{}: {} records in {} ms, CPU {} ms of which kernel {} ms ({} ms after the seal "
+            + "was asked for)", shard, first, last, records.size(), (System.nanoTime() - t0) / 1_000_000,
+            cpu / 1_000_000, kernel / 1_000_000, (System.nanoTime() - started) / 1_000_000);
         return sealed;
       } finally {
         records.release();

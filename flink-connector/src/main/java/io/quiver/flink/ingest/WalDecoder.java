@@ -7,7 +7,6 @@ import io.quiver.engine.wal.Sharding;
 import io.quiver.engine.wal.WalCodec;
 import io.quiver.engine.wal.WalDecodeException;
 import io.quiver.engine.wal.WalRecord;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,11 @@ final class WalDecoder {
     previousSchemas.forEach(old -> previous.put(old.version(), old));
   }
 
-  /** The record whose value is held in {@code buf[off, off + len)}, as a record of the current schema version. */
-  WalRecord decode(byte[] key, byte[] buf, int off, int len) {
+  /**
+   * The record whose key is {@code buf[keyStart, keyStart + keyLength)} (a negative length: no key) and whose value is
+   * {@code buf[off, off + len)}, as a record of the current schema version.
+   */
+  WalRecord decode(byte[] buf, int keyStart, int keyLength, int off, int len) {
     WalRecord r;
     try {
       r = codec.decode(buf, off, len);
@@ -42,7 +44,7 @@ final class WalDecoder {
     } catch (ValidationException e) {
       throw new WalDecodeException(e.getMessage());
     }
-    if (key == null || !Arrays.equals(key, Sharding.keyBytes(r.pk()))) {
+    if (keyLength < 0 || !Sharding.isKeyOf(r.pk(), buf, keyStart, keyLength)) {
       throw new WalDecodeException("the record key is not the primary key's bytes (pk " + r.pk()
           + "), so its shard may be wrong");
     }
