@@ -165,7 +165,7 @@ public final class IngestBench implements Callable<Integer> {
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
             + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
         long start = System.nanoTime();
-        JobClient job = startJob(rest, collection, dir, bootstrap);
+        JobClient job = startJob(rest, collection, dir, bootstrap, sealRows);
         boolean cancelled = false;
         try {
           ManifestPoller poller = new ManifestPoller(catalog, collection);
@@ -282,7 +282,9 @@ public final class IngestBench implements Callable<Integer> {
     try (WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
       produce(w, 0, count);
     }
-    JobClient job = startJob(rest, collection, dir, bootstrap);
+    // small ranges: the warm-up seals ~20 times (not once per shard), so the JIT's optimizing compiler gets to the seal
+    // path's loops here rather than in the measured job
+    JobClient job = startJob(rest, collection, dir, bootstrap, Math.max(1_000, count / (shards * 5L)));
     try (ManifestPoller poller = new ManifestPoller(catalog, collection)) {
       poller.awaitCovers(endOffsets(bootstrap, collection, shards), Duration.ofMinutes(10));
     } finally {
@@ -306,7 +308,8 @@ public final class IngestBench implements Callable<Integer> {
   }
 
   /** Submits {@code collection}'s ingestion job to the bench's cluster, with the bench's seal and Flink settings. */
-  private JobClient startJob(URI rest, String collection, Path dir, String bootstrap) throws Exception {
+  private JobClient startJob(URI rest, String collection, Path dir, String bootstrap, long sealRows)
+      throws Exception {
     IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(), bootstrap)
         .sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
     Configuration job = new Configuration();
