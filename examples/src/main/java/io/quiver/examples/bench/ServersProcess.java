@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * threads, its purgatory reaper, ZooKeeper's) took turns on the node's CPU and each turn landed in some search's
  * latency; now they run where {@link CpuSplit} puts the load client. Inside the ingestion bench's JVM the broker shared
  * Kafka's network code with the job's consumers, and the JIT kept recompiling it for both (C2 compiled {@code
- * Selector.pollSelectionKeys} afresh several times a run, a second of compiler time in the measured job).
+ * Selector.pollSelectionKeys} four times in one run, once for 0.7 s inside the measured job).
  *
  * <p>Line protocol: the child prints {@code ready <zookeeper connect string> <bootstrap servers>} once both answer,
  * and stops them when its stdin reads {@code quit} or ends (so it never outlives the bench).
