@@ -10,10 +10,14 @@ import io.quiver.engine.catalog.Manifest;
 import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,11 +43,32 @@ class IngestionIT {
         work.write(w, 150_000); // the rest while it runs
         Manifest m = Workload.awaitCaughtUp(catalog, collection, kafka.bootstrapServers(), Duration.ofMinutes(4));
         work.assertIngested(catalog, m);
+        assertGroupShowsCommittedOffsets(kafka.bootstrapServers(), "quiver-ingest-" + collection, catalog, collection);
         assertThat(m.segments()).as("sealed segments").isNotEmpty();
         assertThat(m.deleteFiles()).as("delete files").isNotEmpty();
       } finally {
         FlinkTestSupport.cancel(job);
       }
+    }
+  }
+
+  /**
+   * The job's consumer group shows, per WAL partition, the offset after the last one a committed manifest covers, so
+   * {@code kafka-consumer-groups.sh --describe} shows the job's lag. Awaited: the committer publishes right after it
+   * commits, and the manifest the test read may be newer than the last publication by a moment.
+   */
+  private static void assertGroupShowsCommittedOffsets(String bootstrap, String group, Catalog catalog,
+      String collection) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Awaitility.await("consumer group " + group + " at the manifest's committed offsets")
+          .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            Map<Integer, Long> expected = new HashMap<>();
+            catalog.current(collection).committedOffsets().forEach((shard, last) -> expected.put(shard, last + 1));
+            Map<Integer, Long> shown = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                .forEach((tp, o) -> shown.put(tp.partition(), o.offset()));
+            assertThat(shown).as("offsets of consumer group %s", group).isEqualTo(expected);
+          });
     }
   }
 }

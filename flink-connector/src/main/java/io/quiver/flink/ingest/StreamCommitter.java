@@ -35,15 +35,19 @@ final class StreamCommitter implements Committer<ManifestCommittable> {
   private final IngestionOptions options;
   private final Catalog catalog;
   private final ManifestCommitter committer;
+  private final GroupOffsets groupOffsets;
 
   StreamCommitter(IngestionOptions options) {
     this.options = options;
     this.catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
     this.committer = catalog.committer(options.collection());
+    this.groupOffsets = new GroupOffsets(options);
   }
 
+  /** Commits each request's manifest, then publishes the committed offsets to the job's consumer group. */
   @Override
   public void commit(Collection<CommitRequest<ManifestCommittable>> requests) {
+    Manifest last = null;
     for (CommitRequest<ManifestCommittable> request : requests) {
       Manifest base = catalog.current(options.collection());
       CommitMessage message = toMessage(request.getCommittable(), base);
@@ -54,6 +58,10 @@ final class StreamCommitter implements Committer<ManifestCommittable> {
         request.signalAlreadyCommitted();
       }
       FailurePoints.check(FailurePoints.AFTER_MANIFEST_COMMIT);
+      last = after;
+    }
+    if (last != null) {
+      groupOffsets.publish(last);
     }
   }
 
@@ -94,5 +102,7 @@ final class StreamCommitter implements Committer<ManifestCommittable> {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    groupOffsets.close();
+  }
 }

@@ -24,7 +24,8 @@ import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * Polls the WAL partitions of one reader's splits with a plain {@link KafkaConsumer} (assigned partitions, no consumer
- * group, no offset commits: the manifest and the job's checkpoints hold the offsets) on the reader's fetcher thread.
+ * group, no offset commits: the manifest and the job's checkpoints hold the offsets; the committer publishes the
+ * manifest's progress to a consumer group for monitoring, {@link GroupOffsets}) on the reader's fetcher thread.
  * Records are handed over as Kafka returned them, undecoded, their keys and values as {@link ByteBuffer} views into the
  * fetch response ({@link ByteBufferDeserializer}: no copy and no array per record; the task thread copies them once,
  * into its growing range). A response is garbage once the task thread has taken its records.
