@@ -30,12 +30,15 @@ final class GroupOffsets implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupOffsets.class);
   /** How long one publication may take before it is given up (the commit path waits for it). */
   private static final long TIMEOUT_SECONDS = 5;
+  /** At most one warning this often: a group another client holds would fail every commit the same way. */
+  private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final String group;
   private final String topic;
   private final Map<String, Object> adminProperties;
   @Nullable private Admin admin;
   private Map<TopicPartition, OffsetAndMetadata> published = Map.of();
+  private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
   GroupOffsets(IngestionOptions options) {
     this.group = groupOf(options);
@@ -71,8 +74,17 @@ final class GroupOffsets implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.warn("Could not publish {} v{}'s committed offsets to Kafka consumer group {} (monitoring only; the job "
-          + "goes on): {}", m.collection(), m.version(), group, e.getCause() != null ? e.getCause() : e);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      long now = System.nanoTime();
+      if (now - lastWarning >= WARN_EVERY_NANOS) {
+        lastWarning = now;
+        LOG.warn("Could not publish {} v{}'s committed offsets to Kafka consumer group {} (monitoring only; the job "
+            + "goes on; further failures within a minute are logged at debug level): {}", m.collection(),
+            m.version(), group, cause.toString());
+      } else {
+        LOG.debug("Could not publish {} v{}'s committed offsets to Kafka consumer group {}: {}", m.collection(),
+            m.version(), group, cause.toString());
+      }
     }
   }
 
