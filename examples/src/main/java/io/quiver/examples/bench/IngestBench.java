@@ -285,8 +285,8 @@ public final class IngestBench implements Callable<Integer> {
     try (WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
       produce(w, 0, count);
     }
-    // small ranges: the warm-up seals ~20 times (not once per shard), so the JIT's optimizing compiler gets to the seal
-    // path's loops here rather than in the measured job
+    // small ranges: the warm-up seals about five times per shard (not once), so the JIT's optimizing compiler gets to
+    // the seal path's loops here rather than in the measured job
     JobClient job = startJob(rest, collection, dir, bootstrap, Math.max(1_000, count / (shards * 5L)));
     try (ManifestPoller poller = new ManifestPoller(catalog, collection)) {
       poller.awaitCovers(endOffsets(bootstrap, collection, shards), Duration.ofMinutes(10));
