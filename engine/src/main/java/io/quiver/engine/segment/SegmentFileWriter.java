@@ -72,7 +72,6 @@ final class SegmentFileWriter implements Closeable {
   private final int seqIndex;
   /** The row group's page stores, one per run, and the page writers of all of them by column. */
   private final List<ColumnChunkPageWriteStore> stores = new ArrayList<>();
-  private PageWriteStore pages;
   private ColumnWriteStore columns;
   /** The row group's column writers, by index in {@link #scalars} (every scalar column is a top-level primitive). */
   private ColumnWriter[] scalarWriters;
@@ -148,7 +147,7 @@ final class SegmentFileWriter implements Closeable {
       stores.add(store);
       run.getColumns().forEach(c -> byColumn.put(c, store));
     }
-    pages = c -> byColumn.get(c).getPageWriter(c);
+    PageWriteStore pages = c -> byColumn.get(c).getPageWriter(c);
     // Page writers are looked up by column path, so the scalar store writes into the full schema's chunks.
     columns = props.newColumnWriteStore(scalars, pages);
     scalarWriters = scalars.getColumns().stream().map(columns::getColumnWriter).toArray(ColumnWriter[]::new);
@@ -234,9 +233,9 @@ final class SegmentFileWriter implements Closeable {
     }
     file.startBlock(rows);
     columns.flush();
-    for (VectorPages v : vectors) {
-      if (v != null) {
-        v.flush(pages.getPageWriter(v.descriptor()));
+    for (int i = 0; i < vectors.length; i++) {
+      if (vectors[i] != null) {
+        vectors[i].flush(vectorPageWriters[i]);
       }
     }
     for (ColumnChunkPageWriteStore store : stores) {
