@@ -3,10 +3,12 @@ package io.quiver.engine.catalog;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
@@ -18,6 +20,8 @@ import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.util.Progressable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hadoop's raw local file system with permissions set through {@code java.nio} instead of a {@code chmod} child
@@ -31,17 +35,46 @@ import org.apache.hadoop.util.Progressable;
  * machine 64 KB writes cost the kernel about a third of the CPU of 8 KB ones per byte (a sealed segment is tens of MB).
  * Writes larger than the buffer (Parquet hands over a vector column's pages of a megabyte and more at once) reach the
  * file in pieces of at most {@value #MAX_WRITE} bytes ({@link BoundedWrites}).
+ *
+ * <p>New files are written with direct I/O ({@link DirectWrites}: past the page cache, as RocksDB can write its flushes
+ * and compactions) unless {@value #DIRECT_WRITES} is {@code false}; where the file system refuses direct I/O, this file
+ * system writes through the page cache from then on and logs it once. Appends always go through the page cache.
  */
 public class NioLocalFileSystem extends RawLocalFileSystem {
+  private static final Logger LOG = LoggerFactory.getLogger(NioLocalFileSystem.class);
+
+  /** Hadoop configuration key: write new files with direct I/O (default {@code true}). */
+  public static final String DIRECT_WRITES = "quiver.local.direct-writes";
+
   /** The smallest buffer a file is written through. */
   static final int MIN_WRITE_BUFFER = 64 << 10;
   /** The most bytes handed to the file in one write. */
   static final int MAX_WRITE = 64 << 10;
 
+  private volatile boolean directWrites = true;
+
+  @Override
+  public void initialize(URI uri, Configuration conf) throws IOException {
+    super.initialize(uri, conf);
+    directWrites = conf.getBoolean(DIRECT_WRITES, true);
+  }
+
   @Override
   protected OutputStream createOutputStreamWithMode(Path f, boolean append, FsPermission permission)
       throws IOException {
-    return new BoundedWrites(super.createOutputStreamWithMode(f, append, permission), MAX_WRITE);
+    // Hadoop's stream creates the file, with its permissions; a direct one then takes over the file if it can
+    OutputStream created = super.createOutputStreamWithMode(f, append, permission);
+    if (!append && directWrites) {
+      try {
+        DirectWrites direct = DirectWrites.open(pathToFile(f).toPath());
+        created.close();
+        return direct;
+      } catch (IOException | UnsupportedOperationException e) {
+        directWrites = false;
+        LOG.warn("Direct I/O refused for {} ({}); writing files through the page cache from now on", f, e.toString());
+      }
+    }
+    return new BoundedWrites(created, MAX_WRITE);
   }
 
   @Override

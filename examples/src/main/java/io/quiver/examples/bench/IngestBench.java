@@ -2,6 +2,7 @@ package io.quiver.examples.bench;
 
 import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
+import io.quiver.engine.catalog.NioLocalFileSystem;
 import io.quiver.engine.catalog.CollectionOperations;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.schema.CollectionSchema;
@@ -112,6 +113,11 @@ public final class IngestBench implements Callable<Integer> {
           + "job does not pay the JIT's first compilation of its paths; 0 = measure cold (default rows/5).")
   int warmupRows;
 
+  @Option(names = "--direct-writes", defaultValue = "true", arity = "1",
+      description = "Write segment files with direct I/O (the local warehouse's quiver.local.direct-writes; default "
+          + "${DEFAULT-VALUE}, as in the product).")
+  boolean directWrites;
+
   /** Raw reads on each side of the job. */
   static final int RAW_READS = 3;
 
@@ -131,7 +137,7 @@ public final class IngestBench implements Callable<Integer> {
       String bootstrap = servers.bootstrap();
       flinkCluster = startCluster();
       URI rest = flinkCluster.getRestAddress().get(1, TimeUnit.MINUTES);
-      Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
+      Catalog catalog = Catalog.open(dir.toUri().toString(), hadoopProperties());
       catalog.create(collection, schema, shards, Map.of(), Map.of());
       WalTopics.ensureTopics(Map.of("bootstrap.servers", bootstrap), collection, shards);
       try (WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
@@ -163,7 +169,8 @@ public final class IngestBench implements Callable<Integer> {
         }
 
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
-            + "state) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend);
+            + "state, %s segment writes) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend,
+            directWrites ? "direct" : "page-cache");
         // the backlog's end offsets, taken before the job starts: otherwise a Kafka client of the bench's own starts
         // inside the measured window, taking CPU from the job and running the client code the job's consumers run,
         // with other types (byte[] deserializers, see the warm-up above)
@@ -233,6 +240,7 @@ public final class IngestBench implements Callable<Integer> {
           result.put("seal_age_ms", sealAgeMillis);
           result.put("checkpoint_ms", checkpointMillis);
           result.put("state_backend", stateBackend);
+          result.put("direct_writes", directWrites);
           result.put("segments", m.segments().size());
           result.put("rows_per_s", Math.round(jobRate));
           result.put("raw_rows_per_s", Math.round(rawRate));
@@ -278,7 +286,7 @@ public final class IngestBench implements Callable<Integer> {
   private void warmUp(URI rest, String bootstrap, Path dir, CollectionSchema schema, int count)
       throws Exception {
     String collection = "bench_ingest_warmup";
-    Catalog catalog = Catalog.open(dir.toUri().toString(), Map.of());
+    Catalog catalog = Catalog.open(dir.toUri().toString(), hadoopProperties());
     catalog.create(collection, schema, shards, Map.of(), Map.of());
     WalTopics.ensureTopics(Map.of("bootstrap.servers", bootstrap), collection, shards);
     Progress.say("Warm-up: the job over %,d rows of another collection ...", count);
@@ -310,11 +318,16 @@ public final class IngestBench implements Callable<Integer> {
     return cluster;
   }
 
+  /** The warehouse's Hadoop properties: the bench's choice of direct writes. */
+  private Map<String, String> hadoopProperties() {
+    return Map.of(NioLocalFileSystem.DIRECT_WRITES, Boolean.toString(directWrites));
+  }
+
   /** Submits {@code collection}'s ingestion job to the bench's cluster, with the bench's seal and Flink settings. */
   private JobClient startJob(URI rest, String collection, Path dir, String bootstrap, long sealRows)
       throws Exception {
     IngestionOptions options = IngestionOptions.builder(collection, dir.toUri().toString(), bootstrap)
-        .sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).build();
+        .sealRows(sealRows).sealAge(Duration.ofMillis(sealAgeMillis)).hadoopProperties(hadoopProperties()).build();
     Configuration job = new Configuration();
     job.setString("state.backend.type", stateBackend);
     if ("rocksdb".equals(stateBackend)) {
