@@ -74,6 +74,7 @@ public final class SegmentWriter implements Closeable {
         .withDictionaryEncoding(schema.primaryKey().name(), false)
         .withDictionaryEncoding(io.quiver.engine.schema.AvroSchemas.OFFSET_COLUMN, false)
         .withPageWriteChecksumEnabled(true)
+        .withAllocator(PageBufferPool.SHARED)
         .build();
     // Parquet's own key: readers split segments by row group, so the row group size is the unit of a read task.
     long rowGroupSize = wconf.getLong(ParquetOutputFormat.BLOCK_SIZE, ParquetWriter.DEFAULT_BLOCK_SIZE);

@@ -185,12 +185,16 @@ public final class IngestBench implements Callable<Integer> {
           long jobKernel0 = kernelNanos(servers);
           Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
           long jit0 = ThreadCpu.compilerNanos();
+          long[] gc0 = gcCountAndMillis();
           long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
           long jobCpu = cpuNanos(servers) - jobCpu0;
           long jobKernel = kernelNanos(servers) - jobKernel0;
           long jit = ThreadCpu.compilerNanos() - jit0;
+          long[] gc1 = gcCountAndMillis();
           Map<String, Long> threadCpu1 = ThreadCpu.byGroup();
           double jobCpuPerRow = jobCpu / 1e3 / rows;
+          Progress.say("  GC: %d collections, %,d ms (the JVM's collectors' accumulated time)", gc1[0] - gc0[0],
+              gc1[1] - gc0[1]);
           Progress.say("  job CPU: %,d ms (kernel %,d ms), of which Java threads %,d ms and JIT compiler %,d ms (the "
               + "rest: GC and other JVM threads); by thread group: %s", jobCpu / 1_000_000, jobKernel / 1_000_000,
               (ThreadCpu.total(threadCpu1) - ThreadCpu.total(threadCpu0)) / 1_000_000, jit / 1_000_000,
@@ -249,6 +253,8 @@ public final class IngestBench implements Callable<Integer> {
           result.put("raw_after_rows_per_s", Math.round(SparkReadBench.median(rawAfter)));
           result.put("raw_reads_rows_per_s", java.util.Arrays.stream(all).map(Math::rint).toArray());
           result.put("cpu_us_per_row", Math.round(jobCpuPerRow * 10) / 10.0);
+          result.put("job_gc_count", gc1[0] - gc0[0]);
+          result.put("job_gc_ms", gc1[1] - gc0[1]);
           result.put("raw_cpu_us_per_row", Math.round(rawCpuPerRow * 10) / 10.0);
           result.put("kernel_cpu_us_per_row", Math.round(jobKernel / 1e3 / rows * 10) / 10.0);
           result.put("raw_kernel_cpu_us_per_row", Math.round(rawKernelPerRow * 10) / 10.0);
@@ -390,6 +396,18 @@ public final class IngestBench implements Callable<Integer> {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the cluster has no task-state callback; bounded poll
     }
+  }
+
+  /** {collections, milliseconds} of this JVM's garbage collectors so far. */
+  private static long[] gcCountAndMillis() {
+    long count = 0;
+    long millis = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+        .getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   /** CPU time of this process (the job, the bench's clients) and of the broker's process together. */
