@@ -14,6 +14,7 @@ import io.milvus.v2.service.index.request.CreateIndexReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.quiver.embedded.EmbeddedServers;
+import io.quiver.embedded.TempDirs;
 import io.quiver.examples.milvus.MilvusExample;
 import io.quiver.serving.server.QuiverServer;
 import io.quiver.serving.server.ServingMain;
@@ -47,11 +48,12 @@ class ExamplesIT {
   static QuiverServer node;
   static MilvusClientV2 client;
   static Path warehouse;
+  static Path tmp;
 
   @BeforeAll
   static void start() throws Exception {
     servers = EmbeddedServers.builder().kafka().zookeeper().start();
-    Path tmp = Files.createTempDirectory("quiver-examples-it");
+    tmp = Files.createTempDirectory("quiver-examples-it");
     warehouse = tmp.resolve("warehouse");
     Path config = tmp.resolve("node.properties");
     Files.writeString(config, String.join("\n", "node.id=examples-it", "port=0", "metrics.port=-1",
@@ -72,6 +74,7 @@ class ExamplesIT {
     if (servers != null) {
       servers.close();
     }
+    TempDirs.deleteQuietly(tmp);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.quiver.flink;
 
 import io.quiver.embedded.EmbeddedS3;
+import io.quiver.embedded.TempDirs;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -17,6 +18,9 @@ final class FlinkTestSupport {
   static {
     try {
       CHECKPOINTS = java.nio.file.Files.createTempDirectory("quiver-it-checkpoints");
+      // shared by every IT class of the JVM: gone when the test JVM exits
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.deleteQuietly(CHECKPOINTS),
+          "quiver-it-checkpoints-cleanup"));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

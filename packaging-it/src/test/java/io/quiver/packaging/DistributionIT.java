@@ -20,6 +20,7 @@ import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.embedded.EmbeddedServers;
+import io.quiver.embedded.TempDirs;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -87,6 +88,8 @@ class DistributionIT {
 
   static EmbeddedServers servers;
   static Path home;
+  /** Where the tarball was unpacked: deleted after the class. */
+  static Path unpacked;
   static Process node;
   static final List<String> nodeOutput = new CopyOnWriteArrayList<>();
   static String milvusUri;
@@ -107,6 +110,7 @@ class DistributionIT {
   static void start() throws Exception {
     servers = EmbeddedServers.builder().kafka().zookeeper().s3().start();
     Path tmp = Files.createTempDirectory("quiver-dist-it");
+    unpacked = tmp;
     Process untar = new ProcessBuilder("tar", "-xzf", file("quiver.serving.tarball").toString(), "-C", tmp.toString())
         .inheritIO().start();
     assertThat(untar.waitFor(60, TimeUnit.SECONDS) && untar.exitValue() == 0).as("tar -xzf the tarball").isTrue();
@@ -175,6 +179,7 @@ class DistributionIT {
     if (servers != null) {
       servers.close();
     }
+    TempDirs.deleteQuietly(unpacked);
   }
 
   /**

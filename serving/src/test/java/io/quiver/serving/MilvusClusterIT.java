@@ -32,6 +32,7 @@ import io.milvus.v2.service.vector.response.InsertResp;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.coordinator.ZkCluster;
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.index.SearchOptions;
 import io.quiver.engine.schema.MetricType;
@@ -45,6 +46,7 @@ import io.quiver.engine.search.SnapshotLoader;
 import io.quiver.serving.server.QuiverServer;
 import io.quiver.serving.tools.LocalSealer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,12 +186,14 @@ class MilvusClusterIT {
   /** The engine's own answers over the same manifest (same segments, same index files), in-process. */
   static <T> T inProcess(Manifest m, java.util.function.Function<Snapshot, T> f) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
+    Path indexDir = Files.createTempDirectory("quiver-it-index");
     try (RootAllocator alloc = new RootAllocator();
         Snapshot s = SnapshotLoader.load(admin.catalog(), m, alloc,
-            new IndexCache(Files.createTempDirectory("quiver-it-index")), pool)) {
+            new IndexCache(indexDir), pool)) {
       return f.apply(s);
     } finally {
       pool.shutdown();
+      TempDirs.deleteQuietly(indexDir);
     }
   }
 

@@ -34,6 +34,7 @@ import io.milvus.v2.service.vector.request.ranker.RRFRanker;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.coordinator.ZkCluster;
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.schema.FieldSchema;
 import io.quiver.engine.search.IndexCache;
@@ -44,6 +45,7 @@ import io.quiver.engine.wal.Sharding;
 import io.quiver.serving.server.QuiverServer;
 import io.quiver.serving.tools.LocalSealer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -321,9 +323,10 @@ class PartitionsIT {
     // every sealed row sits in the partition its tenant hashes to (read through the engine)
     int checked = 0;
     ExecutorService pool = Executors.newFixedThreadPool(2);
+    Path indexDir = Files.createTempDirectory("quiver-parts-index");
     try (RootAllocator alloc = new RootAllocator();
         Snapshot snap = SnapshotLoader.load(admin.catalog(), m, alloc,
-            new IndexCache(Files.createTempDirectory("quiver-parts-index")), pool)) {
+            new IndexCache(indexDir), pool)) {
       FieldSchema tenant = snap.schema().field("tenant");
       for (LoadedSegment seg : snap.segments()) {
         assertThat(parts).contains(seg.entry().stats().partition());
@@ -335,6 +338,7 @@ class PartitionsIT {
       }
     } finally {
       pool.shutdown();
+      TempDirs.deleteQuietly(indexDir);
     }
     assertThat(checked).isEqualTo(400);
     assertThat(count(KEYED, List.of(), "tenant == \"t3\"")).as("after sealing").isEqualTo(50);

@@ -19,6 +19,7 @@ import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
+import io.quiver.embedded.TempDirs;
 import io.quiver.serving.server.QuiverServer;
 import io.quiver.serving.tools.LocalSealer;
 import java.net.URI;
@@ -61,12 +62,14 @@ class SecureServingIT {
   static ServingCluster cluster;
   static QuiverServer node;
   static Path cert;
+  static Path certDir;
   static MilvusClientV2 client;
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
     Path dir = Files.createTempDirectory("quiver-tls-it");
+    certDir = dir;
     Path[] pem = selfSigned(dir);
     cert = pem[0];
     cluster = new ServingCluster(0, 1, 1);
@@ -83,6 +86,7 @@ class SecureServingIT {
     if (cluster != null) {
       cluster.close();
     }
+    TempDirs.deleteQuietly(certDir);
   }
 
   static ConnectConfig.ConnectConfigBuilder secure() {

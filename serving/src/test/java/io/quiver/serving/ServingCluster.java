@@ -7,6 +7,7 @@ import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.EmbeddedS3;
 import io.quiver.embedded.EmbeddedZooKeeper;
 import io.quiver.embedded.EmbeddedZooKeeperCluster;
+import io.quiver.embedded.TempDirs;
 import io.quiver.serving.server.QuiverServer;
 import io.quiver.serving.server.ServerConfig;
 import java.nio.file.Files;
@@ -95,5 +96,6 @@ final class ServingCluster implements AutoCloseable {
     kafka.close();
     s3.close();
     zk.close();
+    TempDirs.deleteQuietly(dir);
   }
 }

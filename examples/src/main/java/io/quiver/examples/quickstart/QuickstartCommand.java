@@ -19,6 +19,7 @@ import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.embedded.EmbeddedServers;
+import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.engine.catalog.PointerStoreProvider;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
@@ -71,6 +73,19 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
     Tour tour = new Tour(System.out);
     Path work = Files.createTempDirectory("quiver-quickstart");
+    // counted down once everything below is closed and deleted: a SIGTERM's shutdown hook waits for it, or the JVM
+    // would halt while the servers are still closing and leave their directories behind
+    CountDownLatch cleanedUp = new CountDownLatch(1);
+    try {
+      tourAndServe(tour, work, cleanedUp);
+    } finally {
+      TempDirs.deleteQuietly(work);
+      cleanedUp.countDown();
+    }
+    return 0;
+  }
+
+  private void tourAndServe(Tour tour, Path work, CountDownLatch cleanedUp) throws Exception {
     tour.step("Loading " + rows + " MNIST digits (784-d images with labels) from datasets/mnist10k");
     MnistData data = MnistData.load(rows);
     tour.done();
@@ -101,7 +116,14 @@ public final class QuickstartCommand implements Callable<Integer> {
           if (!exit) {
             tour.say("Serving until Ctrl-C ...");
             CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "quiver-quickstart-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+              stop.countDown();
+              try {
+                cleanedUp.await(30, TimeUnit.SECONDS); // bounded: a hung close must not keep the JVM from exiting
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }, "quiver-quickstart-stop"));
             stop.await();
           }
         } finally {
@@ -109,7 +131,6 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
       }
     }
-    return 0;
   }
 
   private void runTour(Tour tour, MilvusClientV2 client, MnistData data, String warehouse,
