@@ -65,11 +65,16 @@ public class NioLocalFileSystem extends RawLocalFileSystem {
     // Hadoop's stream creates the file, with its permissions; a direct one then takes over the file if it can
     OutputStream created = super.createOutputStreamWithMode(f, append, permission);
     if (!append && directWrites) {
+      DirectWrites direct = null;
       try {
-        DirectWrites direct = DirectWrites.open(pathToFile(f).toPath());
+        direct = DirectWrites.open(pathToFile(f).toPath());
         created.close();
         return direct;
       } catch (IOException | UnsupportedOperationException e) {
+        if (direct != null) {
+          direct.close(); // Hadoop's stream failed to close: fail as a plain create would
+          throw e;
+        }
         directWrites = false;
         LOG.warn("Direct I/O refused for {} ({}); writing files through the page cache from now on", f, e.toString());
       }

@@ -2,9 +2,9 @@ package io.quiver.examples.bench;
 
 import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Catalog;
-import io.quiver.engine.catalog.NioLocalFileSystem;
 import io.quiver.engine.catalog.CollectionOperations;
 import io.quiver.engine.catalog.Manifest;
+import io.quiver.engine.catalog.NioLocalFileSystem;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.MetricType;
 import io.quiver.engine.wal.WalOp;
