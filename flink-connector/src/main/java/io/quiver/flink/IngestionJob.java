@@ -24,6 +24,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /**
  * The streaming ingestion job of one collection: Kafka WAL → growing segments in the source readers → sealed
@@ -86,13 +87,30 @@ public final class IngestionJob {
   public static JobClient start(IngestionOptions options, int parallelism, Duration checkpointInterval,
       Configuration flinkConf) throws Exception {
     Configuration conf = onLoopback(new Configuration(flinkConf));
+    java.nio.file.Path temporary = null;
     if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
-      // Checkpoints are small (offsets and pending committables), but savepoints and restarts need a directory.
+      // Checkpoints are small (offsets and pending committables), but restarts need a directory; a temporary one
+      // lives as long as the job (or this JVM, whichever ends first)
+      temporary = Files.createTempDirectory("quiver-checkpoints");
       conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-          Files.createTempDirectory("quiver-checkpoints").toUri().toString());
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, temporary.toUri().toString());
     }
-    return submit(StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), options, checkpointInterval);
+    JobClient job = submit(StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf), options,
+        checkpointInterval);
+    if (temporary != null) {
+      java.io.File dir = temporary.toFile();
+      Thread atExit = new Thread(() -> FileUtils.deleteDirectoryQuietly(dir), "quiver-checkpoints-cleanup");
+      Runtime.getRuntime().addShutdownHook(atExit);
+      job.getJobExecutionResult().whenComplete((result, failure) -> {
+        FileUtils.deleteDirectoryQuietly(dir);
+        try {
+          Runtime.getRuntime().removeShutdownHook(atExit);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs, or has run, anyway
+        }
+      });
+    }
+    return job;
   }
 
   /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,15 +43,22 @@ public final class SparkExample {
     int rows = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
     int dim = args.length > 2 ? Integer.parseInt(args[2]) : 16;
     SparkSession spark = SparkSession.builder().appName("quiver-spark-example").getOrCreate();
+    String sample = null;
+    double recall;
     try {
-      String input = args.length > 3 ? args[3] : writeSampleParquet(spark, rows, dim);
-      double recall = run(spark, warehouse, input, dim);
-      if (recall < 0.9) {
-        System.err.println("SparkExample FAILED: kNN recall@" + K + " " + recall + " < 0.9");
-        System.exit(1);
+      if (args.length <= 3) {
+        sample = writeSampleParquet(spark, rows, dim);
       }
+      recall = run(spark, warehouse, args.length > 3 ? args[3] : sample, dim);
     } finally {
       spark.stop();
+      if (sample != null) {
+        FileUtil.fullyDelete(new java.io.File(sample).getParentFile()); // the sample's temporary directory
+      }
+    }
+    if (recall < 0.9) {
+      System.err.println("SparkExample FAILED: kNN recall@" + K + " " + recall + " < 0.9");
+      System.exit(1);
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.hadoop.fs.FileUtil;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -42,7 +43,11 @@ final class SegmentLeases {
   static synchronized IndexCache indexCache() {
     if (indexCache == null) {
       try {
-        indexCache = new IndexCache(Files.createTempDirectory("quiver-index-cache"));
+        java.nio.file.Path dir = Files.createTempDirectory("quiver-index-cache");
+        // one cache per executor JVM, for its whole life: gone with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtil.fullyDelete(dir.toFile()),
+            "quiver-index-cache-cleanup"));
+        indexCache = new IndexCache(dir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
