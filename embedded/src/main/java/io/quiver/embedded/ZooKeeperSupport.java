@@ -1,5 +1,8 @@
 package io.quiver.embedded;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,9 +30,20 @@ final class ZooKeeperSupport {
     }
   }
 
-  /** A spec whose client, quorum and election ports all listen on 127.0.0.1 only. */
-  static InstanceSpec spec(Path dataDir, int clientPort, int electionPort, int quorumPort, int serverId) {
-    return new InstanceSpec(dataDir.toFile(), clientPort, electionPort, quorumPort, true, serverId, -1, -1,
+  /**
+   * A spec whose client, quorum and election ports all listen on 127.0.0.1 only, its data in {@code dir/data}: the
+   * embedded server writes a configuration file at every start into its data directory's parent (Curator passes that
+   * as ZooKeeper's base directory) and never deletes it, so the parent is the instance's own directory, deleted with it,
+   * rather than the system's temporary directory.
+   */
+  static InstanceSpec spec(Path dir, int clientPort, int electionPort, int quorumPort, int serverId) {
+    Path data = dir.resolve("data");
+    try {
+      Files.createDirectories(data); // an ensemble member writes its myid there before ZooKeeper creates it
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new InstanceSpec(data.toFile(), clientPort, electionPort, quorumPort, true, serverId, -1, -1,
         Map.of("clientPortAddress", Loopback.HOST), Loopback.HOST);
   }
 
