@@ -187,12 +187,12 @@ public final class IngestBench implements Callable<Integer> {
           long jobKernel0 = kernelNanos(servers);
           Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
           long jit0 = ThreadCpu.compilerNanos();
-          long[] gc0 = gcCountAndMillis();
+          long[] gc0 = LoadLoops.gc();
           long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
           long jobCpu = cpuNanos(servers) - jobCpu0;
           long jobKernel = kernelNanos(servers) - jobKernel0;
           long jit = ThreadCpu.compilerNanos() - jit0;
-          long[] gc1 = gcCountAndMillis();
+          long[] gc1 = LoadLoops.gc();
           Map<String, Long> threadCpu1 = ThreadCpu.byGroup();
           double jobCpuPerRow = jobCpu / 1e3 / rows;
           Progress.say("  GC: %d collections, %,d ms (the JVM's collectors' accumulated time)", gc1[0] - gc0[0],
@@ -398,18 +398,6 @@ public final class IngestBench implements Callable<Integer> {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the cluster has no task-state callback; bounded poll
     }
-  }
-
-  /** {collections, milliseconds} of this JVM's garbage collectors so far. */
-  private static long[] gcCountAndMillis() {
-    long count = 0;
-    long millis = 0;
-    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
-        .getGarbageCollectorMXBeans()) {
-      count += Math.max(0, gc.getCollectionCount());
-      millis += Math.max(0, gc.getCollectionTime());
-    }
-    return new long[] {count, millis};
   }
 
   /** CPU time of this process (the job, the bench's clients) and of the broker's process together. */
