@@ -7,6 +7,7 @@ import io.quiver.embedded.EmbeddedS3;
 import io.quiver.embedded.QuiverServers;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.Manifest;
+import io.quiver.wal.ReadToken;
 import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
 import java.time.Duration;
@@ -46,6 +47,45 @@ class IngestionIT {
         assertGroupShowsCommittedOffsets(kafka.bootstrapServers(), "quiver-ingest-" + collection, catalog, collection);
         assertThat(m.segments()).as("sealed segments").isNotEmpty();
         assertThat(m.deleteFiles()).as("delete files").isNotEmpty();
+      } finally {
+        FlinkTestSupport.cancel(job);
+      }
+    }
+  }
+
+  /**
+   * A WAL written in Kafka transactions: committed transactions are ingested, an aborted one (over the same keys:
+   * inserts, upserts, deletes) is not, and the commit markers between them leave the committed offsets sound.
+   */
+  @Test
+  void ingestsCommittedTransactionsOnly(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
+    String collection = "transactions";
+    IngestionOptions options = FlinkTestSupport.options(collection, s3, kafka.bootstrapServers())
+        .sealRows(4_000).sealAge(Duration.ofSeconds(1)).build();
+    Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
+    catalog.create(collection, Workload.SCHEMA, 2, Map.of(), Map.of());
+    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, 2);
+    Workload work = new Workload(7);
+    Workload aborted = new Workload(8); // the same key space: ingesting any of it would change the rows
+    try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, Workload.SCHEMA, 2)
+        .transactionalId("ingestion-it").build()) {
+      w.beginTransaction();
+      work.write(w, 10_000);
+      w.commitTransaction();
+      JobClient job = FlinkTestSupport.submit(options, 2, new Configuration());
+      try {
+        w.beginTransaction();
+        aborted.write(w, 10_000);
+        w.abortTransaction();
+        w.beginTransaction();
+        work.write(w, 10_000);
+        ReadToken token = w.commitTransaction();
+        // the WAL's end offsets lie past the last commit marker: await the last records themselves
+        Awaitility.await("the manifest of " + collection + " covers " + token)
+            .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+            .until(() -> token.offsets().entrySet().stream()
+                .allMatch(e -> catalog.current(collection).committedOffset(e.getKey()) >= e.getValue()));
+        work.assertIngested(catalog, catalog.current(collection));
       } finally {
         FlinkTestSupport.cancel(job);
       }

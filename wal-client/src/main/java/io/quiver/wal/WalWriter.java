@@ -37,6 +37,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Two styles: the blocking batch calls ({@link #insert}, {@link #upsert}, {@link #delete}) return a
  * {@link WriteResult} with the session token of exactly what they wrote; the streaming calls ({@link #append},
  * {@link #flush}) send asynchronously and report errors and the token at {@code flush}. Thread-safe.
+ *
+ * <p>A writer built with {@link Builder#transactionalId} writes in Kafka transactions ({@link #beginTransaction},
+ * {@link #commitTransaction}, {@link #abortTransaction}): what one transaction wrote becomes visible to Quiver's WAL
+ * readers (the ingestion job, the serving tail, Spark's WAL reader: all {@code read_committed}) at once when it
+ * commits, and never when it aborts. Then every write must happen inside a transaction, from one thread at a time.
  */
 public final class WalWriter implements AutoCloseable {
   private final String collection;
@@ -49,6 +54,7 @@ public final class WalWriter implements AutoCloseable {
   private final ThreadLocal<WalCodec> codecs;
   private final Map<Integer, Long> written = new ConcurrentHashMap<>();
   private final AtomicReference<Exception> asyncError = new AtomicReference<>();
+  private final boolean transactional;
 
   private WalWriter(Builder b) {
     this.collection = b.collection;
@@ -68,7 +74,22 @@ public final class WalWriter implements AutoCloseable {
     props.putAll(b.producerProperties);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    if (b.transactionalId != null) {
+      props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, b.transactionalId);
+    }
+    Object transactionalId = props.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG); // also when given as a property
+    this.transactional = transactionalId != null;
     this.producer = new KafkaProducer<>(props);
+    if (transactional) {
+      try {
+        // fences off an earlier writer with the same id and aborts what it left open
+        producer.initTransactions();
+      } catch (RuntimeException e) {
+        producer.close(Duration.ZERO);
+        throw new IllegalStateException("Cannot start transactions as '" + transactionalId + "' on " + topic
+            + ": " + e, e);
+      }
+    }
   }
 
   /**
@@ -199,6 +220,51 @@ public final class WalWriter implements AutoCloseable {
     return ReadToken.of(written);
   }
 
+  /**
+   * Starts a transaction: what this writer sends from now until {@link #commitTransaction} or {@link
+   * #abortTransaction} becomes visible all at once, or never.
+   *
+   * @throws IllegalStateException when the writer was built without {@link Builder#transactionalId}
+   */
+  public void beginTransaction() {
+    requireTransactional("begin a transaction");
+    producer.beginTransaction();
+  }
+
+  /**
+   * Sends what is pending and commits the transaction, making its records visible to {@code read_committed}
+   * readers; returns the token of everything this writer has written since it was created.
+   *
+   * @throws IllegalStateException when a send of the transaction failed: the transaction is aborted then, and none of
+   *     its records will ever be read
+   */
+  public ReadToken commitTransaction() {
+    requireTransactional("commit a transaction");
+    producer.flush();
+    Exception failed = asyncError.get();
+    if (failed != null) {
+      abortTransaction();
+      throw new IllegalStateException("A write to " + topic + " failed, so the transaction was aborted: " + failed,
+          failed);
+    }
+    producer.commitTransaction();
+    return ReadToken.of(written);
+  }
+
+  /** Aborts the transaction: none of its records will be read by a {@code read_committed} reader. */
+  public void abortTransaction() {
+    requireTransactional("abort a transaction");
+    producer.abortTransaction();
+    asyncError.set(null); // a failed send of the aborted transaction concerns nothing that remains
+  }
+
+  private void requireTransactional(String what) {
+    if (!transactional) {
+      throw new IllegalStateException("Cannot " + what + " on the WAL writer of " + collection
+          + ": it was built without a transactional id (WalWriter.Builder.transactionalId)");
+    }
+  }
+
   private void rethrowAsyncError() {
     Exception e = asyncError.get();
     if (e != null) {
@@ -300,6 +366,7 @@ public final class WalWriter implements AutoCloseable {
     private final int shards;
     private final Map<String, Object> producerProperties = new HashMap<>();
     private int nodeId = -1;
+    private @Nullable String transactionalId;
     private List<String> partitions = List.of(WalRecord.DEFAULT_PARTITION);
 
     private Builder(String bootstrapServers, String collection, CollectionSchema schema, int shards) {
@@ -326,6 +393,19 @@ public final class WalWriter implements AutoCloseable {
     /** Extra Kafka producer properties (security, batching); the serializers cannot be overridden. */
     public Builder producerProperty(String key, Object value) {
       producerProperties.put(key, value);
+      return this;
+    }
+
+    /**
+     * Writes in Kafka transactions under this id ({@link WalWriter#beginTransaction}); one live writer per id: a
+     * new writer with the same id fences the older one off and aborts its open transaction.
+     */
+    public Builder transactionalId(String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("Cannot create a WAL writer for " + collection
+            + ": the transactional id must not be blank");
+      }
+      this.transactionalId = value;
       return this;
     }
 

@@ -69,6 +69,44 @@ class WalWriterIT {
   }
 
   @Test
+  void aTransactionIsReadWhenCommittedAndNeverWhenAborted(EmbeddedKafka kafka) {
+    CollectionSchema schema = CollectionSchema.builder().int64PrimaryKey("id", false)
+        .vector("emb", 2, MetricType.L2).build();
+    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), "txn", SHARDS);
+    try (WalWriter plain = WalWriter.builder(kafka.bootstrapServers(), "txn", schema, SHARDS).build()) {
+      assertThatThrownBy(plain::beginTransaction).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("without a transactional id").hasMessageContaining("txn");
+    }
+    try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), "txn", schema, SHARDS)
+        .transactionalId("wal-writer-it").build()) {
+      w.beginTransaction();
+      w.insert(rows(0, 20));
+      w.abortTransaction();
+      w.beginTransaction();
+      w.insert(rows(100, 30));
+      w.delete(List.of(100L));
+      assertThat(readAll(kafka, "txn")).as("an open transaction is not read").isEmpty();
+      ReadToken token = w.commitTransaction();
+
+      List<ConsumerRecord<byte[], byte[]>> records = readAll(kafka, "txn");
+      WalCodec codec = new WalCodec(schema);
+      assertThat(records).hasSize(31);
+      assertThat(records).allSatisfy(r -> assertThat((Long) codec.decode(r.value()).pk()).isBetween(100L, 129L));
+      Map<Integer, Long> last = new HashMap<>();
+      records.forEach(r -> last.merge(r.partition(), r.offset(), Math::max));
+      assertThat(token.offsets()).as("the token reaches the committed records").isEqualTo(last);
+    }
+  }
+
+  private static List<Map<String, Object>> rows(long first, int count) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (long id = first; id < first + count; id++) {
+      out.add(Map.of("id", id, "emb", new float[] {id, 1}));
+    }
+    return out;
+  }
+
+  @Test
   void refusesATopicWithAnotherShardCount(EmbeddedKafka kafka) {
     kafka.createTopic(WalTopics.walTopic("mismatch"), 2);
     assertThatThrownBy(() -> WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()),
@@ -78,7 +116,8 @@ class WalWriterIT {
   static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedKafka kafka, String collection) {
     Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as Quiver's WAL readers
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
       List<TopicPartition> tps = new ArrayList<>();

@@ -11,6 +11,7 @@ import io.quiver.engine.wal.WalOp;
 import io.quiver.flink.IngestionJob;
 import io.quiver.flink.IngestionOptions;
 import io.quiver.flink.verify.LiveRows;
+import io.quiver.wal.ReadToken;
 import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
 import java.net.URI;
@@ -45,35 +46,36 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code quiver bench ingest}: streaming ingestion throughput (Kafka WAL → Flink MiniCluster → sealed segments and a
- * committed manifest in a local warehouse) against a raw Kafka consumer reading the same topic in the same run.
+ * committed manifest in a local warehouse) against a raw Kafka consumer reading the same records in the same run.
  *
  * <ol>
- *   <li>Backlog: {@code --rows} inserts are written to the WAL first. The raw consumer reads them all (no decoding);
- *       then the ingestion job starts and drains them; after the job (and the live phase) the raw consumer reads
- *       them all again. Each side reads {@value #RAW_READS} times (one read of a million records takes about a
- *       second, so a single one moves by 2-3x with the machine's other load); the baseline {@code raw_rows_per_s} is
- *       the median of all those reads, which bracket the job in time on a shared machine ({@code raw_before_rows_per_s}
- *       / {@code raw_after_rows_per_s}: the median of each side). {@code cpu_us_per_row} / {@code
- *       raw_cpu_us_per_row}: CPU time per row of this process and the broker's over the job's drain / the raw reads
- *       before it — the cost, which other load skews less than rates. Job rows/s = rows / (every task of the job
- *       RUNNING → manifest covering the WAL's end offsets); {@code submit_rows_per_s} also counts the job's
- *       submission, scheduling and deployment (the MiniCluster is up already: it runs the warm-up job first, see
- *       below).
+ *   <li>The ingestion job starts on the collection's empty WAL and, unless {@code --warmup-rounds 0}, drains that many
+ *       warm-up backlogs shaped like the measured one (see {@link #warmUp}), each until committed and the JIT has gone
+ *       quiet, so that the measured drain runs compiled code, as a job that has run for a while does.
+ *   <li>Backlog: {@code --rows} inserts are written to the WAL in one Kafka transaction ({@link
+ *       WalWriter#beginTransaction}) left open, which the job ({@code read_committed}, as always) cannot read yet. A
+ *       plain consumer in a JVM of its own ({@link RawReadProcess}; Kafka's default {@code read_uncommitted}, which
+ *       reads an open transaction's records) reads them {@value #RAW_READS} times after warm-up reads. Then the
+ *       transaction commits: the job sees the whole backlog at once and drains it, as a running job drains a burst of
+ *       writes. Job rows/s = rows / (the commit → the manifest covering the backlog's last records): the issue's
+ *       "first record to committed manifest". After the live phase the raw consumer reads them {@value #RAW_READS}
+ *       times again: one read of a million records takes about a second, so a single one moves by 2-3x with the
+ *       machine's other load, and the baseline {@code raw_rows_per_s} is the median of all six reads, which bracket the
+ *       job in time ({@code raw_before_rows_per_s} / {@code raw_after_rows_per_s}: the median of each side). {@code
+ *       cpu_us_per_row} / {@code raw_cpu_us_per_row}: CPU time per row of the job's process and the broker's over the
+ *       drain / of the reader's process and the broker's over the reads before it — the cost, which other load skews
+ *       less than rates. Until session 11 a fresh job drained a backlog written before it started: Flink's task
+ *       deployment and the JIT's compilations for it (0.7-1.6 s of CPU) fell inside the measured window.
  *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
  *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 50 ms) that
  *       covers its offset.
  * </ol>
  *
- * Right before the measured job (after the raw reads, so that nothing else runs in between), unless {@code
- * --warmup-rows 0}, a warm-up job on the same MiniCluster ingests {@code --warmup-rows} rows (default a fifth of {@code
- * --rows}) of another collection, so that the measured job runs compiled code, as a job that has run for a while does;
- * likewise the raw consumer reads the topic once before its measured reads.
- *
  * <p>The Kafka broker runs in a JVM of its own ({@link ServersProcess}), as it does for a Flink job in production; the
- * job, its MiniCluster and the raw consumer run in this one.
+ * job and its MiniCluster run in this one.
  *
- * <p>Finally the manifest's live rows are read back: {@code lost} = inserted keys missing, {@code duplicated} = WAL
- * records sealed into more than one row.
+ * <p>Finally the manifest's live rows are read back: {@code lost} = inserted keys missing (the warm-up rounds' too),
+ * {@code duplicated} = WAL records sealed into more than one row.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Streaming ingestion (Kafka -> Flink -> segments + manifest) vs a raw Kafka consumer.")
@@ -110,15 +112,18 @@ public final class IngestBench implements Callable<Integer> {
       description = "Checkpoint interval in ms (default ${DEFAULT-VALUE}).")
   long checkpointMillis;
 
-  @Option(names = "--warmup-rows", defaultValue = "-1",
-      description = "Rows a warm-up job ingests into another collection before the measured run, so the measured "
-          + "job does not pay the JIT's first compilation of its paths; 0 = measure cold (default rows/5).")
-  int warmupRows;
+  @Option(names = "--warmup-rounds", defaultValue = "2",
+      description = "Backlogs of --rows rows the job drains before the measured one, so that it runs compiled code, "
+          + "as a job that has run for a while does; 0 = measure cold (default ${DEFAULT-VALUE}).")
+  int warmupRounds;
 
   @Option(names = "--direct-writes", defaultValue = "true", arity = "1",
       description = "Write segment files with direct I/O (the local warehouse's quiver.local.direct-writes; default "
           + "${DEFAULT-VALUE}, as in the product).")
   boolean directWrites;
+
+  /** The backlog's transaction stays open through the raw reads (Kafka's default limit is a minute). */
+  static final Duration BACKLOG_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
   /** Raw reads on each side of the job. */
   static final int RAW_READS = 3;
@@ -142,53 +147,58 @@ public final class IngestBench implements Callable<Integer> {
       Catalog catalog = Catalog.open(dir.toUri().toString(), hadoopProperties());
       catalog.create(collection, schema, shards, Map.of(), Map.of());
       WalTopics.ensureTopics(Map.of("bootstrap.servers", bootstrap), collection, shards);
-      try (WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
-        Progress.say("Writing %,d rows x %d-d to the WAL ...", rows, dim);
-        long t = System.nanoTime();
-        produce(w, 0, rows);
-        Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
-
-        int warmup = warmupRows < 0 ? rows / 5 : warmupRows;
-        Progress.say("Raw Kafka consumer reading the same topic (%d times%s) ...", RAW_READS,
-            warmup > 0 ? ", after a warm-up read" : "");
-        if (warmup > 0) {
-          // the raw side's warm-up, as the job has its warm-up job: the first reads of a fresh consumer path ran at a
-          // fifth of the rate of later ones
-          rawRead(bootstrap, collection, rows);
-        }
-        long rawCpu0 = cpuNanos(servers);
-        long rawKernel0 = kernelNanos(servers);
-        double[] rawBefore = rawReads(bootstrap, collection, rows);
-        double rawCpuPerRow = (cpuNanos(servers) - rawCpu0) / 1e3 / rows / RAW_READS;
-        double rawKernelPerRow = (kernelNanos(servers) - rawKernel0) / 1e3 / rows / RAW_READS;
-        Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
-            rawCpuPerRow);
-        // The warm-up job right before the measured one: raw reads in between had the JIT throw away the job's compiled
-        // Kafka consumer paths (the raw consumer's byte[] deserializers fail type checks the job's ByteBuffer ones
-        // passed: JFR showed "class_check" deoptimizations in the raw reads and C2 recompiling them in the measured job).
-        if (warmup > 0) {
-          warmUp(rest, bootstrap, dir, schema, warmup);
-        }
-
+      try (WalWriter backlog = WalWriter.builder(bootstrap, collection, schema, shards)
+              .transactionalId("quiver-bench-ingest")
+              .producerProperty("transaction.timeout.ms", (int) BACKLOG_TRANSACTION_TIMEOUT.toMillis()).build();
+          WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
+        long warmup = (long) warmupRounds * rows;
         Progress.say("Ingestion job (parallelism %d, seal at %,d records or %,d ms, checkpoints every %d ms, %s "
             + "state, %s segment writes) ...", parallelism, sealRows, sealAgeMillis, checkpointMillis, stateBackend,
             directWrites ? "direct" : "page-cache");
-        // the backlog's end offsets, taken before the job starts: otherwise a Kafka client of the bench's own starts
-        // inside the measured window, taking CPU from the job and running the client code the job's consumers run,
-        // with other types (byte[] deserializers, see the warm-up above)
-        Map<Integer, Long> ends = endOffsets(bootstrap, collection, shards);
-        long start = System.nanoTime();
+        long submitted = System.nanoTime();
         JobClient job = startJob(rest, collection, dir, bootstrap, sealRows);
         boolean cancelled = false;
         try {
           ManifestPoller poller = new ManifestPoller(catalog, collection);
           long running = awaitTasksRunning(flinkCluster, job, Duration.ofMinutes(5));
+          // Rounds shaped like the measured backlog: with fewer rows, the JIT compiled the seal paths without the
+          // branches of a full range (no count seal) and threw that code away in the measured window. More than one:
+          // while the first round's burst of compilations waits in the queue, the JIT raises its thresholds and
+          // leaves hot paths in profiling code (tiered compilation's load feedback); a path only gets its optimized
+          // compile the next time it runs. Negative keys: varints as long as the backlog's (a decoder compiled for
+          // other lengths is thrown away).
+          for (int r = 0; r < warmupRounds; r++) {
+            warmUp(backlog, poller, -(r + 1L) * rows, r + 1);
+          }
+          long warmedUp = System.nanoTime();
+
+          Map<Integer, Long> backlogStarts = endOffsets(bootstrap, collection, shards);
+          Progress.say("Writing %,d rows x %d-d to the WAL (one transaction, left open) ...", rows, dim);
+          long t = System.nanoTime();
+          backlog.beginTransaction();
+          produce(backlog, 0, rows);
+          Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
+
+          Progress.say("Raw Kafka consumer (a JVM of its own) reading the same records (%d times, after warm-up "
+              + "reads) ...", RAW_READS);
+          RawReadProcess.Result before = RawReadProcess.run(servers, WalTopics.walTopic(collection), backlogStarts,
+              rows, RAW_READS, dir.resolve("raw-logs"));
+          double[] rawBefore = before.rates();
+          double rawCpuPerRow = before.cpuUsPerRow();
+          double rawKernelPerRow = before.kernelUsPerRow();
+          Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
+              rawCpuPerRow);
+          awaitCompilerQuiet(Duration.ofMinutes(1));
+          Progress.say("  job deployed in %.1f s, warm-up %.1f s; JIT quiet; committing the backlog's transaction ...",
+              seconds(running - submitted), seconds(warmedUp - running));
           long jobCpu0 = cpuNanos(servers);
           long jobKernel0 = kernelNanos(servers);
           Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
           long jit0 = ThreadCpu.compilerNanos();
           long[] gc0 = LoadLoops.gc();
-          long caughtUp = poller.awaitCovers(ends, Duration.ofMinutes(30));
+          long start = System.nanoTime();
+          Map<Integer, Long> backlogEnds = exclusiveEnds(backlog.commitTransaction());
+          long caughtUp = poller.awaitCovers(backlogEnds, Duration.ofMinutes(30));
           long jobCpu = cpuNanos(servers) - jobCpu0;
           long jobKernel = kernelNanos(servers) - jobKernel0;
           long jit = ThreadCpu.compilerNanos() - jit0;
@@ -201,16 +211,16 @@ public final class IngestBench implements Callable<Integer> {
               + "rest: GC and other JVM threads); by thread group: %s", jobCpu / 1_000_000, jobKernel / 1_000_000,
               (ThreadCpu.total(threadCpu1) - ThreadCpu.total(threadCpu0)) / 1_000_000, jit / 1_000_000,
               ThreadCpu.since(threadCpu0, threadCpu1));
-          double submitSeconds = seconds(caughtUp - start);
-          double jobSeconds = seconds(caughtUp - running);
+          double jobSeconds = seconds(caughtUp - start);
           double jobRate = rows / jobSeconds;
-          double[] steady = poller.steadyRate(caughtUp);
-          Progress.say("  %,.0f rows/s (%.1f s from the job's tasks running to the committed manifest; %.1f s from "
-              + "submission: %,.0f rows/s); steady %,.0f rows/s (%,.0f offsets "
-              + "committed in the %.1f s after the first commit)", jobRate, jobSeconds, submitSeconds,
-              rows / submitSeconds, steady[0] / steady[1], steady[0], steady[1]);
+          double[] steady = poller.steadyRate(start, caughtUp);
+          Progress.say("  %,.0f rows/s (%.1f s from the commit of the backlog to the manifest covering it; JVM uptime "
+              + "%,d to %,d ms, to compare with -XX:+PrintCompilation); steady %,.0f rows/s (%,.0f offsets committed in "
+              + "the %.1f s after the first commit)", jobRate, jobSeconds, uptimeMillis(start), uptimeMillis(caughtUp),
+              steady[0] / steady[1], steady[0], steady[1]);
 
           Progress.say("Live: %,d rows written while the job runs ...", live);
+          Map<Integer, Long> ends = endOffsets(bootstrap, collection, shards);
           produce(w, rows, live);
           Map<Integer, Long> liveEnds = endOffsets(bootstrap, collection, shards);
           poller.awaitCovers(liveEnds, Duration.ofMinutes(10));
@@ -221,7 +231,8 @@ public final class IngestBench implements Callable<Integer> {
 
           // The raw read again, after the job: the machine is shared, so the baseline brackets the job in time.
           Progress.say("Raw Kafka consumer again (the same %,d rows, %d times) ...", rows, RAW_READS);
-          double[] rawAfter = rawReads(bootstrap, collection, rows);
+          double[] rawAfter = RawReadProcess.run(servers, WalTopics.walTopic(collection), backlogStarts, rows,
+              RAW_READS, dir.resolve("raw-logs")).rates();
           Progress.say("  median %,.0f rows/s", SparkReadBench.median(rawAfter));
           double[] all = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(rawBefore),
               java.util.Arrays.stream(rawAfter)).toArray();
@@ -231,7 +242,7 @@ public final class IngestBench implements Callable<Integer> {
           Progress.say("Reading the manifest's live rows back ...");
           LiveRows liveRows = LiveRows.read(catalog, m);
           long lost = 0;
-          for (long id = 0; id < rows + live; id++) {
+          for (long id = -warmup; id < rows + live; id++) { // the warm-up rows too (negative keys)
             if (!liveRows.rows().containsKey(id)) {
               lost++;
             }
@@ -241,7 +252,7 @@ public final class IngestBench implements Callable<Integer> {
           result.put("dim", dim);
           result.put("shards", shards);
           result.put("parallelism", parallelism);
-          result.put("warmup_rows", warmup);
+          result.put("warmup_rounds", warmupRounds);
           result.put("seal_rows", sealRows);
           result.put("seal_age_ms", sealAgeMillis);
           result.put("checkpoint_ms", checkpointMillis);
@@ -263,8 +274,8 @@ public final class IngestBench implements Callable<Integer> {
           result.put("steady_rows_per_s", Math.round(steady[0] / steady[1]));
           result.put("steady_ratio", Math.round(steady[0] / steady[1] / rawRate * 1000) / 1000.0);
           result.put("job_seconds", Math.round(jobSeconds * 10) / 10.0);
-          result.put("submit_rows_per_s", Math.round(rows / submitSeconds));
-          result.put("submit_seconds", Math.round(submitSeconds * 10) / 10.0);
+          result.put("deploy_seconds", Math.round(seconds(running - submitted) * 10) / 10.0);
+          result.put("warmup_seconds", Math.round(seconds(warmedUp - running) * 10) / 10.0);
           result.put("p50_commit_delay_ms", delays.getValueAtPercentile(50));
           result.put("p99_commit_delay_ms", delays.getValueAtPercentile(99));
           result.put("lost", lost);
@@ -286,35 +297,7 @@ public final class IngestBench implements Callable<Integer> {
   }
 
   /**
-   * Runs the same job over {@code count} rows of another collection until its manifest covers them, then cancels it:
-   * the JIT compiles the job's paths (WAL decoding, sealing, Parquet, Flink's source and checkpoints) before the
-   * measured job starts, as it has in a job that has run for a while. The raw consumer's paths are warm from the
-   * producer and its own first read.
-   */
-  private void warmUp(URI rest, String bootstrap, Path dir, CollectionSchema schema, int count)
-      throws Exception {
-    String collection = "bench_ingest_warmup";
-    Catalog catalog = Catalog.open(dir.toUri().toString(), hadoopProperties());
-    catalog.create(collection, schema, shards, Map.of(), Map.of());
-    WalTopics.ensureTopics(Map.of("bootstrap.servers", bootstrap), collection, shards);
-    Progress.say("Warm-up: the job over %,d rows of another collection ...", count);
-    try (WalWriter w = WalWriter.builder(bootstrap, collection, schema, shards).build()) {
-      produce(w, 0, count);
-    }
-    // small ranges: the warm-up seals about five times per shard (not once), so the JIT's optimizing compiler gets to
-    // the seal path's loops here rather than in the measured job
-    JobClient job = startJob(rest, collection, dir, bootstrap, Math.max(1_000, count / (shards * 5L)));
-    try (ManifestPoller poller = new ManifestPoller(catalog, collection)) {
-      poller.awaitCovers(endOffsets(bootstrap, collection, shards), Duration.ofMinutes(10));
-    } finally {
-      job.cancel().get(1, TimeUnit.MINUTES);
-    }
-  }
-
-  /**
-   * The bench's Flink cluster: one MiniCluster for the warm-up and the measured job, as jobs are submitted to a
-   * running cluster. A MiniCluster per job (what {@link IngestionJob#start} makes) had every job start a cluster whose
-   * start-up (configuration parsing, its RPC system's class loader) kept the JIT compiler busy into the job.
+   * The bench's Flink cluster, started before the job is submitted to it, as jobs are submitted to a running cluster.
    */
   private MiniCluster startCluster() throws Exception {
     Configuration conf = IngestionJob.onLoopback(new Configuration());
@@ -400,6 +383,54 @@ public final class IngestBench implements Callable<Integer> {
     }
   }
 
+  /**
+   * One warm-up round of the measured job, shaped like the measured backlog (so that the JIT compiles the paths that
+   * backlog takes: transactional record batches and commit markers, full ranges sealed, a backlog drained): {@code
+   * --rows} rows written in a transaction while the job waits, committed; then waits until the manifest covers them
+   * and the JIT compiler has gone quiet.
+   */
+  private void warmUp(WalWriter transactional, ManifestPoller poller, long firstId, int round) {
+    Progress.say("Warm-up %d of %d: %,d rows through the job ...", round, warmupRounds, rows);
+    transactional.beginTransaction();
+    produce(transactional, firstId, rows);
+    poller.awaitCovers(exclusiveEnds(transactional.commitTransaction()), Duration.ofMinutes(30));
+    awaitCompilerQuiet(Duration.ofMinutes(1));
+  }
+
+  /** Exclusive end offsets of a token's records (a WAL's end offsets lie past its commit markers). */
+  private static Map<Integer, Long> exclusiveEnds(ReadToken token) {
+    Map<Integer, Long> out = new HashMap<>();
+    token.offsets().forEach((shard, last) -> out.put(shard, last + 1));
+    return out;
+  }
+
+  /**
+   * Waits until this JVM's JIT compiler threads used less than 1% of a CPU over the last second (sampled every 250
+   * ms), at most {@code timeout}; returns that nano time.
+   */
+  private static long awaitCompilerQuiet(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>(); // {nano time, compiler CPU nanos}
+    while (true) {
+      long now = System.nanoTime();
+      samples.addLast(new long[] {now, ThreadCpu.compilerNanos()});
+      while (now - samples.peekFirst()[0] > TimeUnit.SECONDS.toNanos(1)) {
+        samples.removeFirst();
+      }
+      long[] first = samples.peekFirst();
+      long[] last = samples.peekLast();
+      if (last[0] - first[0] >= TimeUnit.MILLISECONDS.toNanos(750)
+          && (last[1] - first[1]) * 100 < last[0] - first[0]) {
+        return now;
+      }
+      if (now > deadline) {
+        Progress.say("  (the JIT compiler did not go quiet within %s; going on)", timeout);
+        return now;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250)); // a sampling period, not a wait for an event
+    }
+  }
+
   /** CPU time of this process (the job, the bench's clients) and of the broker's process together. */
   private static long cpuNanos(ServersProcess.Handle servers) {
     return ThreadCpu.processNanos() + servers.cpuNanos();
@@ -410,11 +441,11 @@ public final class IngestBench implements Callable<Integer> {
     return ThreadCpu.kernelNanos(ProcessHandle.current().pid()) + ThreadCpu.kernelNanos(servers.pid());
   }
 
+  /** The bench's own consumers (end offsets, delays): big fetches and polls. */
   private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-    Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "key.deserializer", ByteArrayDeserializer.class,
-        "value.deserializer", ByteArrayDeserializer.class, "max.poll.records", 5000,
+    Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "max.poll.records", 5000,
         "fetch.max.bytes", 64 << 20, "max.partition.fetch.bytes", 16 << 20);
-    return new KafkaConsumer<>(props);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   private static List<TopicPartition> partitions(String collection, int shards) {
@@ -423,40 +454,6 @@ public final class IngestBench implements Callable<Integer> {
       tps.add(new TopicPartition(WalTopics.walTopic(collection), s));
     }
     return tps;
-  }
-
-  /** Rows/s of {@value #RAW_READS} reads of the whole topic by a plain consumer. */
-  private double[] rawReads(String bootstrap, String collection, int expected) {
-    double[] rates = new double[RAW_READS];
-    for (int i = 0; i < RAW_READS; i++) {
-      rates[i] = expected / rawRead(bootstrap, collection, expected);
-    }
-    return rates;
-  }
-
-  /** Seconds a plain consumer takes to read every record of the topic (values touched, not decoded). */
-  private double rawRead(String bootstrap, String collection, int expected) {
-    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
-      List<TopicPartition> tps = partitions(collection, shards);
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      long start = System.nanoTime();
-      long n = 0;
-      long bytes = 0;
-      long deadline = start + TimeUnit.MINUTES.toNanos(10);
-      while (n < expected) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Raw consumer read only " + n + " of " + expected + " records in 10 min");
-        }
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          n++;
-          bytes += r.value().length;
-        }
-      }
-      double s = seconds(System.nanoTime() - start);
-      Progress.say("  %,d records, %,.1f MB in %.2f s", n, bytes / 1e6, s);
-      return s;
-    }
   }
 
   private Map<Integer, Long> endOffsets(String bootstrap, String collection, int shards) {
@@ -493,6 +490,12 @@ public final class IngestBench implements Callable<Integer> {
     return h;
   }
 
+
+  /** This JVM's uptime (ms) at nano time {@code nanos}. */
+  private static long uptimeMillis(long nanos) {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+        - (System.nanoTime() - nanos) / 1_000_000;
+  }
 
   private static double seconds(long nanos) {
     return nanos / 1e9;
@@ -567,15 +570,18 @@ public final class IngestBench implements Callable<Integer> {
     }
 
     /**
-     * {offsets committed after the first data commit up to {@code until}, seconds between}: the job's throughput
+     * {offsets committed after the first data commit from {@code from} up to {@code until}, seconds between}: the job's
      * once running, without its start-up and the wait for its first checkpoint.
      */
-    double[] steadyRate(long until) {
+    double[] steadyRate(long from, long until) {
       synchronized (samples) {
         long firstNano = -1;
         Map<Integer, Long> first = new HashMap<>();
         Map<Integer, Long> last = new HashMap<>();
         for (long[] s : samples) {
+          if (s[1] < from) {
+            continue;
+          }
           if (s[1] > until) {
             break;
           }

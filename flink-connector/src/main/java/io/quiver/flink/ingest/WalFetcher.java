@@ -37,16 +37,22 @@ final class WalFetcher implements SplitReader<ConsumerRecord<ByteBuffer, ByteBuf
   private final String topic;
   private final List<TopicPartition> assigned = new ArrayList<>();
   private final Map<Integer, Long> ends;
+  /** Per partition, the offset of the last record a poll returned. */
+  private final Map<Integer, Long> lastRecords = new HashMap<>();
 
   /**
    * @param ends where the fetcher publishes, after each poll, each partition's end offset as the poll saw it (its
-   *     position plus the consumer's lag), read by the task thread ({@link SegmentGrowth}'s backlog rule)
+   *     position plus the consumer's lag; once caught up, one past the last record, so that a transaction marker
+   *     behind it does not count as a record still to come), read by the task thread ({@link SegmentGrowth}'s
+   *     backlog rule)
    */
   WalFetcher(Map<String, Object> consumerProperties, String topic, Map<Integer, Long> ends) {
     this.ends = ends;
     Map<String, Object> props = new HashMap<>(consumerProperties);
     props.remove("group.id");
     props.put("enable.auto.commit", "false");
+    // records of aborted (or still open) Kafka transactions are never ingested; WalWriter#beginTransaction
+    props.put("isolation.level", "read_committed");
     props.putIfAbsent("auto.offset.reset", "earliest");
     // WAL records are large (a vector each) and read in bulk: bigger fetches and polls than Kafka's defaults
     props.putIfAbsent("max.poll.records", 5_000);
@@ -63,6 +69,10 @@ final class WalFetcher implements SplitReader<ConsumerRecord<ByteBuffer, ByteBuf
     }
     try {
       ConsumerRecords<ByteBuffer, ByteBuffer> records = consumer.poll(POLL);
+      for (TopicPartition tp : records.partitions()) {
+        List<ConsumerRecord<ByteBuffer, ByteBuffer>> of = records.records(tp);
+        lastRecords.put(tp.partition(), of.get(of.size() - 1).offset());
+      }
       publishEnds();
       return new Batch(records);
     } catch (WakeupException e) {
@@ -74,9 +84,18 @@ final class WalFetcher implements SplitReader<ConsumerRecord<ByteBuffer, ByteBuf
     for (TopicPartition tp : assigned) {
       OptionalLong lag = consumer.currentLag(tp);
       if (lag.isPresent()) {
-        ends.put(tp.partition(), consumer.position(tp) + lag.getAsLong());
+        ends.put(tp.partition(), endOffset(consumer.position(tp), lag.getAsLong(), lastRecords.get(tp.partition())));
       }
     }
+  }
+
+  /**
+   * The end offset the reader compares its last record with: the consumer's position plus its lag, except once it
+   * has caught up (lag 0), one past the last record read — in a WAL written in Kafka transactions the position is past
+   * the commit marker that follows the last record, and that marker is no record still to come.
+   */
+  static long endOffset(long position, long lag, @Nullable Long lastRecord) {
+    return lag == 0 && lastRecord != null ? lastRecord + 1 : position + lag;
   }
 
   @Override

@@ -11,8 +11,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import javax.annotation.Nullable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -134,7 +136,10 @@ public final class Consistency implements AutoCloseable {
     return out;
   }
 
-  /** Per shard, the last offset written (end offset − 1); shards with nothing written are left out. */
+  /**
+   * Per shard, the last offset written (end offset − 1; of a WAL written in Kafka transactions: the last committed
+   * one, which is what the tails read); shards with nothing written are left out.
+   */
   public Map<Integer, Long> strong(String collection, int shards) {
     Map<TopicPartition, OffsetSpec> q = new HashMap<>();
     String topic = WalTopics.walTopic(collection);
@@ -142,7 +147,8 @@ public final class Consistency implements AutoCloseable {
       q.put(new TopicPartition(topic, s), OffsetSpec.latest());
     }
     try {
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r = admin.listOffsets(q).all()
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r = admin.listOffsets(q,
+          new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
           .get(10, TimeUnit.SECONDS);
       Map<Integer, Long> out = new HashMap<>();
       r.forEach((tp, info) -> {
