@@ -34,6 +34,7 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import io.quiver.coordinator.ZkCluster;
 import io.quiver.embedded.TempDirs;
 import io.quiver.engine.catalog.Manifest;
+import io.quiver.wal.WalWriter;
 import io.quiver.engine.index.SearchOptions;
 import io.quiver.engine.schema.MetricType;
 import io.quiver.engine.search.Hit;
@@ -166,6 +167,50 @@ class MilvusClusterIT {
     assertThat(count(null)).as("count(*) under STRONG").isEqualTo(ROWS);
   }
 
+  /**
+   * Rows written to the WAL in a Kafka transaction (a loader's all-or-nothing batch): invisible while it is open —
+   * without holding up a STRONG read, whose end offsets are the committed ones —, all visible at its commit, and an
+   * aborted one never.
+   */
+  @Test
+  @Order(3)
+  void aWalTransactionIsVisibleAtItsCommitOnly() {
+    Manifest m = admin.catalog().current(C);
+    Random r = new Random(11);
+    try (WalWriter w = WalWriter.builder(cluster.kafka.bootstrapServers(), C, m.schema(), m.shards())
+        .transactionalId("milvus-cluster-it").build()) {
+      w.beginTransaction();
+      w.insert(walRows(900_000, 10, r, null));
+      w.abortTransaction();
+      Map<Long, Object[]> committed = new TreeMap<>();
+      w.beginTransaction();
+      w.insert(walRows(900_100, 10, r, committed));
+      assertThat(count(null)).as("count(*) under STRONG with a transaction open").isEqualTo(ROWS);
+      w.commitTransaction();
+      expected.putAll(committed);
+    }
+    assertThat(count(null)).as("count(*) under STRONG after the commit").isEqualTo(ROWS + 10);
+    assertThat(count("id >= 900000 and id < 900010")).as("rows of the aborted transaction").isZero();
+    float[] query = (float[]) expected.get(900_105L)[0];
+    SearchResp s = client.search(SearchReq.builder().collectionName(C).annsField("vec")
+        .data(List.of(new FloatVec(query))).topK(5).consistencyLevel(ConsistencyLevel.STRONG).build());
+    assertThat(ids(s)).isEqualTo(exact(query, 5, row -> true));
+  }
+
+  /** {@code count} rows for a {@link WalWriter} from {@code first} on, also put into {@code into} when given. */
+  static List<Map<String, Object>> walRows(long first, int count, Random r, Map<Long, Object[]> into) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (long id = first; id < first + count; id++) {
+      float[] v = vec(r);
+      int year = 1990 + (int) (id % 35);
+      rows.add(Map.of("id", id, "vec", v, "year", year, "title", "doc " + id));
+      if (into != null) {
+        into.put(id, new Object[] {v, year, "doc " + id});
+      }
+    }
+    return rows;
+  }
+
   static long count(String filter) {
     QueryReq.QueryReqBuilder b = QueryReq.builder().collectionName(C).outputFields(List.of("count(*)"))
         .consistencyLevel(ConsistencyLevel.STRONG);
@@ -198,7 +243,7 @@ class MilvusClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void sealedSearchEqualsTheEnginesInProcessSearch() throws Exception {
     Manifest m = sealAndHandOff();
     assertThat(m.segments()).isNotEmpty();
@@ -216,7 +261,7 @@ class MilvusClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void upsertDeleteQueryGetCount() {
     Random r = new Random(11);
     List<JsonObject> ups = new ArrayList<>();
@@ -268,7 +313,7 @@ class MilvusClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void hybridRangeAndGroupBySearchEqualTheEngine() throws Exception {
     Manifest m = sealAndHandOff();
     float[] q1 = vec(new Random(301));
@@ -304,7 +349,7 @@ class MilvusClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void badInputIsRefusedWithAMilvusStatusAndLosesNothing() {
     long before = count(null);
     float[] ok = vec(new Random(1));
@@ -353,7 +398,7 @@ class MilvusClusterIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void releaseThenDrop() {
     client.releaseCollection(ReleaseCollectionReq.builder().collectionName(C).build());
     assertThat(client.getLoadState(GetLoadStateReq.builder().collectionName(C).build())).isFalse();
