@@ -48,11 +48,8 @@ class DeadLetterIT {
   @Test
   void poisonGoesToTheDeadLetterTopicAndTheJobGoesOn(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
     String collection = "poisoned";
-    IngestionOptions options = FlinkTestSupport.options(collection, s3, kafka.bootstrapServers())
-        .sealRows(1_000).sealAge(Duration.ofSeconds(1)).build();
+    IngestionOptions options = FlinkTestSupport.newCollection(collection, 2, 1_000, kafka, s3);
     Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
-    catalog.create(collection, Workload.SCHEMA, 2, Map.of(), Map.of());
-    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, 2);
     Workload work = new Workload(3);
     JobClient job = FlinkTestSupport.submit(options, 2, new Configuration());
     try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, Workload.SCHEMA, 2).build()) {

@@ -1,8 +1,12 @@
 package io.quiver.flink;
 
+import io.quiver.embedded.EmbeddedKafka;
 import io.quiver.embedded.EmbeddedS3;
 import io.quiver.embedded.TempDirs;
+import io.quiver.engine.catalog.Catalog;
+import io.quiver.wal.WalTopics;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -33,6 +37,20 @@ final class FlinkTestSupport {
     conf.setString("taskmanager.memory.managed.size", "256m");
     return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
         .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).setConfiguration(conf).build());
+  }
+
+  /**
+   * Creates {@code collection} with {@link Workload#SCHEMA} and {@code shards} shards in the S3 warehouse, and its WAL
+   * topics; returns the job's options: seals at {@code sealRows} records or after a second.
+   */
+  static IngestionOptions newCollection(String collection, int shards, long sealRows, EmbeddedKafka kafka,
+      EmbeddedS3 s3) {
+    IngestionOptions options = options(collection, s3, kafka.bootstrapServers()).sealRows(sealRows)
+        .sealAge(Duration.ofSeconds(1)).build();
+    Catalog.open(options.warehouse(), options.hadoopProperties()).create(collection, Workload.SCHEMA, shards,
+        Map.of(), Map.of());
+    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, shards);
+    return options;
   }
 
   static IngestionOptions.Builder options(String collection, EmbeddedS3 s3, String bootstrap) {

@@ -7,12 +7,10 @@ import io.quiver.embedded.EmbeddedS3;
 import io.quiver.embedded.QuiverServers;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.Manifest;
-import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -45,11 +43,8 @@ class IngestionFailureIT {
   void survivesInjectedFailuresAndASavepointRestart(EmbeddedKafka kafka, EmbeddedS3 s3, @TempDir Path savepoints)
       throws Exception {
     String collection = "faulty";
-    IngestionOptions options = FlinkTestSupport.options(collection, s3, kafka.bootstrapServers())
-        .sealRows(8_000).sealAge(Duration.ofSeconds(1)).build();
+    IngestionOptions options = FlinkTestSupport.newCollection(collection, 4, 8_000, kafka, s3);
     Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
-    catalog.create(collection, Workload.SCHEMA, 4, Map.of(), Map.of());
-    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, 4);
     Workload work = new Workload(7);
     List<String> points = List.of(FailurePoints.RECORD, FailurePoints.SEAL_BEFORE_FILES,
         FailurePoints.SEAL_AFTER_FILES, FailurePoints.PREPARE_COMMIT, FailurePoints.BEFORE_MANIFEST_COMMIT,

@@ -8,7 +8,6 @@ import io.quiver.embedded.QuiverServers;
 import io.quiver.engine.catalog.Catalog;
 import io.quiver.engine.catalog.Manifest;
 import io.quiver.wal.ReadToken;
-import io.quiver.wal.WalTopics;
 import io.quiver.wal.WalWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,11 +30,8 @@ class IngestionIT {
   @Test
   void ingestsInsertsUpsertsAndDeletesExactly(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
     String collection = "mixed";
-    IngestionOptions options = FlinkTestSupport.options(collection, s3, kafka.bootstrapServers())
-        .sealRows(25_000).sealAge(Duration.ofSeconds(1)).build();
+    IngestionOptions options = FlinkTestSupport.newCollection(collection, 4, 25_000, kafka, s3);
     Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
-    catalog.create(collection, Workload.SCHEMA, 4, Map.of(), Map.of());
-    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, 4);
     Workload work = new Workload(42);
     try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, Workload.SCHEMA, 4).build()) {
       work.write(w, 50_000); // some history before the job starts
@@ -60,11 +56,8 @@ class IngestionIT {
   @Test
   void ingestsCommittedTransactionsOnly(EmbeddedKafka kafka, EmbeddedS3 s3) throws Exception {
     String collection = "transactions";
-    IngestionOptions options = FlinkTestSupport.options(collection, s3, kafka.bootstrapServers())
-        .sealRows(4_000).sealAge(Duration.ofSeconds(1)).build();
+    IngestionOptions options = FlinkTestSupport.newCollection(collection, 2, 4_000, kafka, s3);
     Catalog catalog = Catalog.open(options.warehouse(), options.hadoopProperties());
-    catalog.create(collection, Workload.SCHEMA, 2, Map.of(), Map.of());
-    WalTopics.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), collection, 2);
     Workload work = new Workload(7);
     Workload aborted = new Workload(8); // the same key space: ingesting any of it would change the rows
     try (WalWriter w = WalWriter.builder(kafka.bootstrapServers(), collection, Workload.SCHEMA, 2)

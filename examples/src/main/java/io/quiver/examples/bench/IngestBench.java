@@ -406,9 +406,9 @@ public final class IngestBench implements Callable<Integer> {
 
   /**
    * Waits until this JVM's JIT compiler threads used less than 1% of a CPU over the last second (sampled every 250
-   * ms), at most {@code timeout}; returns that nano time.
+   * ms; with the kernel's 10 ms ticks: none), at most {@code timeout}.
    */
-  private static long awaitCompilerQuiet(Duration timeout) {
+  private static void awaitCompilerQuiet(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>(); // {nano time, compiler CPU nanos}
     while (true) {
@@ -421,11 +421,11 @@ public final class IngestBench implements Callable<Integer> {
       long[] last = samples.peekLast();
       if (last[0] - first[0] >= TimeUnit.MILLISECONDS.toNanos(750)
           && (last[1] - first[1]) * 100 < last[0] - first[0]) {
-        return now;
+        return;
       }
       if (now > deadline) {
         Progress.say("  (the JIT compiler did not go quiet within %s; going on)", timeout);
-        return now;
+        return;
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250)); // a sampling period, not a wait for an event
     }
