@@ -124,7 +124,7 @@ final class RawReadProcess {
           double seconds = Double.parseDouble(f[1]);
           Progress.say("  %,d records, %,.1f MB in %.2f s", Long.parseLong(f[2]), Long.parseLong(f[3]) / 1e6,
               seconds);
-          rates.add(expected / seconds);
+          rates.add(Long.parseLong(f[2]) / seconds); // a poll can bring records past the backlog: all count
         } else if (f[0].equals("done")) {
           double rows = (double) expected * reads;
           long cpu = Long.parseLong(f[1]) + servers.cpuNanos() - broker0;

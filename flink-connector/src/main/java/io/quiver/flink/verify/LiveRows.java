@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.annotation.Nullable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.hadoop.fs.Path;
@@ -32,8 +33,16 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public record LiveRows(Map<Object, Row> rows, long sealedRows, long duplicateOps) {
 
-  /** Reads {@code manifest}'s live rows from the warehouse of {@code catalog}. */
+  /** Reads {@code manifest}'s live rows from the warehouse of {@code catalog}, every field. */
   public static LiveRows read(Catalog catalog, Manifest manifest) {
+    return read(catalog, manifest, null);
+  }
+
+  /**
+   * Reads {@code manifest}'s live rows from the warehouse of {@code catalog}: the primary key and {@code columns}
+   * (null = every field; the rows hold null for the fields left out), e.g. an empty set to check keys only.
+   */
+  public static LiveRows read(Catalog catalog, Manifest manifest, @Nullable Set<String> columns) {
     Path dir = catalog.collectionDir(manifest.collection());
     List<SegmentData> data = new ArrayList<>();
     List<Source> sources = new ArrayList<>();
@@ -44,7 +53,7 @@ public record LiveRows(Map<Object, Row> rows, long sealedRows, long duplicateOps
       try {
         for (SegmentEntry s : manifest.segments()) {
           SegmentData d = SegmentReader.read(catalog.conf(), SegmentFiles.segmentDir(dir, s.id()), manifest.schema(),
-              alloc, null);
+              alloc, columns);
           data.add(d);
           sources.add(new Source(d, s.sequenceNumber()));
           sealed += d.rowCount();
