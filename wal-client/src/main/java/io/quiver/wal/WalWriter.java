@@ -243,9 +243,14 @@ public final class WalWriter implements AutoCloseable {
     producer.flush();
     Exception failed = asyncError.get();
     if (failed != null) {
-      abortTransaction();
-      throw new IllegalStateException("A write to " + topic + " failed, so the transaction was aborted: " + failed,
-          failed);
+      IllegalStateException e = new IllegalStateException("A write to " + topic + " failed, so the transaction is "
+          + "aborted: " + failed, failed);
+      try {
+        abortTransaction();
+      } catch (RuntimeException abortFailed) {
+        e.addSuppressed(abortFailed); // the broker aborts it when it times out, or when a new writer fences this one
+      }
+      throw e;
     }
     producer.commitTransaction();
     return ReadToken.of(written);
