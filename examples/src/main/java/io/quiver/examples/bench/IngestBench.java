@@ -117,6 +117,11 @@ public final class IngestBench implements Callable<Integer> {
           + "as a job that has run for a while does; 0 = measure cold (default ${DEFAULT-VALUE}).")
   int warmupRounds;
 
+  @Option(names = "--jit-quiet-timeout", defaultValue = "60",
+      description = "Seconds to wait at most, after each warm-up round and before the measured commit, for the JIT "
+          + "compiler to go quiet (default ${DEFAULT-VALUE}).")
+  int jitQuietSeconds;
+
   @Option(names = "--direct-writes", defaultValue = "true", arity = "1",
       description = "Write segment files with direct I/O (the local warehouse's quiver.local.direct-writes; default "
           + "${DEFAULT-VALUE}, as in the product).")
@@ -188,7 +193,7 @@ public final class IngestBench implements Callable<Integer> {
           double rawKernelPerRow = before.kernelUsPerRow();
           Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
               rawCpuPerRow);
-          awaitCompilerQuiet(Duration.ofMinutes(1));
+          awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
           Progress.say("  job deployed in %.1f s, warm-up %.1f s; JIT quiet; committing the backlog's transaction ...",
               seconds(running - submitted), seconds(warmedUp - running));
           long jobCpu0 = cpuNanos(servers);
@@ -394,7 +399,7 @@ public final class IngestBench implements Callable<Integer> {
     transactional.beginTransaction();
     produce(transactional, firstId, rows);
     poller.awaitCovers(exclusiveEnds(transactional.commitTransaction()), Duration.ofMinutes(30));
-    awaitCompilerQuiet(Duration.ofMinutes(1));
+    awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
   }
 
   /** Exclusive end offsets of a token's records (a WAL's end offsets lie past its commit markers). */
