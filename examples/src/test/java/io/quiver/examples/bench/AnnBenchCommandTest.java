@@ -3,31 +3,17 @@ package io.quiver.examples.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quiver.examples.cli.QuiverCli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** {@code quiver bench ann} end to end on a small generated set: every engine reports, the last line is JSON. */
 class AnnBenchCommandTest {
   @Test
   void smallGeneratedRunEndsWithOneJsonLine() throws Exception {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      code = QuiverCli.run("bench", "ann", "--generate", "1500,16,6,3", "--queries", "40", "--widths", "10,40",
-          "--rounds", "1", "--warmup-seconds", "0", "--measure-seconds", "0", "--filter-selectivity", "0.5",
-          "--metric", "COSINE", "--max-degree", "16", "--beam-width", "40");
-    } finally {
-      System.setOut(saved);
-    }
-    assertThat(code).isZero();
-    String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
-    JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+    BenchRun run = BenchRun.of("bench", "ann", "--generate", "1500,16,6,3", "--queries", "40", "--widths", "10,40",
+        "--rounds", "1", "--warmup-seconds", "0", "--measure-seconds", "0", "--filter-selectivity", "0.5",
+        "--metric", "COSINE", "--max-degree", "16", "--beam-width", "40");
+    assertThat(run.code()).isZero();
+    JsonNode json = run.json();
     assertThat(json.get("n").asInt()).isEqualTo(1500);
     for (String engine : new String[] {"quiver", "jvector", "lucene", "brute"}) {
       JsonNode e = json.get(engine);

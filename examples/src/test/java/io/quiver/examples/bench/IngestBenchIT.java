@@ -3,11 +3,6 @@ package io.quiver.examples.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quiver.examples.cli.QuiverCli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,19 +13,10 @@ import org.junit.jupiter.api.Test;
 class IngestBenchIT {
   @Test
   void smallRunEndsWithOneJsonLineAndLosesNothing() throws Exception {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      code = QuiverCli.run("bench", "ingest", "--rows", "20000", "--dim", "8", "--shards", "2", "--seal-rows",
-          "4000", "--seal-age", "1000", "--warmup-rounds", "1", "--jit-quiet-timeout", "0");
-    } finally {
-      System.setOut(saved);
-    }
-    assertThat(code).isZero();
-    String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
-    JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+    BenchRun run = BenchRun.of("bench", "ingest", "--rows", "20000", "--dim", "8", "--shards", "2", "--seal-rows",
+        "4000", "--seal-age", "1000", "--warmup-rounds", "1", "--jit-quiet-timeout", "0");
+    assertThat(run.code()).isZero();
+    JsonNode json = run.json();
     assertThat(json.get("rows").asInt()).isEqualTo(20_000);
     assertThat(json.get("warmup_rounds").asInt()).isEqualTo(1);
     assertThat(json.get("lost").asLong()).as("inserted keys missing (warm-up included)").isZero();
