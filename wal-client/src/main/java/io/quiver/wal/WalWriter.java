@@ -18,12 +18,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.annotation.Nullable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -53,8 +60,15 @@ public final class WalWriter implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final ThreadLocal<WalCodec> codecs;
   private final Map<Integer, Long> written = new ConcurrentHashMap<>();
+  /** Per shard, the last offset the open transaction wrote. */
+  private final Map<Integer, Long> inTransaction = new ConcurrentHashMap<>();
   private final AtomicReference<Exception> asyncError = new AtomicReference<>();
   private final boolean transactional;
+  /** Reads the WAL's committed end offsets for {@link #commitTransaction}; null unless transactional. */
+  @Nullable private final Admin admin;
+
+  /** How long {@link #commitTransaction} waits at most for the commit's markers to make its records readable. */
+  static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(30);
 
   private WalWriter(Builder b) {
     this.collection = b.collection;
@@ -80,12 +94,14 @@ public final class WalWriter implements AutoCloseable {
     Object transactionalId = props.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG); // also when given as a property
     this.transactional = transactionalId != null;
     this.producer = new KafkaProducer<>(props);
+    this.admin = transactional ? Admin.create(adminProperties(props)) : null;
     if (transactional) {
       try {
         // fences off an earlier writer with the same id and aborts what it left open
         producer.initTransactions();
       } catch (RuntimeException e) {
         producer.close(Duration.ZERO);
+        admin.close(Duration.ZERO);
         throw new IllegalStateException("Cannot start transactions as '" + transactionalId + "' on " + topic
             + ": " + e, e);
       }
@@ -229,11 +245,14 @@ public final class WalWriter implements AutoCloseable {
   public void beginTransaction() {
     requireTransactional("begin a transaction");
     producer.beginTransaction();
+    inTransaction.clear();
   }
 
   /**
-   * Sends what is pending and commits the transaction, making its records visible to {@code read_committed}
-   * readers; returns the token of everything this writer has written since it was created.
+   * Sends what is pending and commits the transaction, and returns once its records are readable by {@code
+   * read_committed} readers (Kafka acknowledges a commit before its markers reach the WAL's partitions; a {@code STRONG}
+   * read started after this returns sees the rows); returns the token of everything this writer has written since it
+   * was created.
    *
    * @throws IllegalStateException when a send of the transaction failed: the transaction is aborted then, and none of
    *     its records will ever be read
@@ -253,13 +272,62 @@ public final class WalWriter implements AutoCloseable {
       throw e;
     }
     producer.commitTransaction();
+    awaitReadable(Map.copyOf(inTransaction));
     return ReadToken.of(written);
+  }
+
+  /** Waits (bounded) until the committed end offset of every shard is past {@code last}'s offset for it. */
+  private void awaitReadable(Map<Integer, Long> last) {
+    if (last.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    last.keySet().forEach(shard -> query.put(new TopicPartition(topic, shard), OffsetSpec.latest()));
+    ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+    long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
+    long pause = 1;
+    try {
+      while (true) {
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(query, committed).all()
+            .get(VISIBLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (ends.entrySet().stream().allMatch(e -> e.getValue().offset() > last.get(e.getKey().partition()))) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("The transaction on " + topic + " is committed, but its records " + last
+              + " are not readable after " + VISIBLE_TIMEOUT + " (committed end offsets " + ends + ")");
+        }
+        Thread.sleep(pause); // the markers are written within milliseconds of the commit; no event to wait on
+        pause = Math.min(50, pause * 2);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the transaction on " + topic + " to be readable",
+          e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("The transaction on " + topic + " is committed, but its end offsets cannot be "
+          + "read: " + e, e);
+    }
+  }
+
+  /** The admin client's share of the producer's properties: where the brokers are and how to reach them. */
+  private static Map<String, Object> adminProperties(Map<String, Object> producer) {
+    Map<String, Object> out = new HashMap<>();
+    producer.forEach((k, v) -> {
+      if (k.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) || k.startsWith("security.") || k.startsWith("sasl.")
+          || k.startsWith("ssl.")) {
+        out.put(k, v);
+      }
+    });
+    out.put(ProducerConfig.CLIENT_ID_CONFIG, producer.get(ProducerConfig.CLIENT_ID_CONFIG) + "-admin");
+    return out;
   }
 
   /** Aborts the transaction: none of its records will be read by a {@code read_committed} reader. */
   public void abortTransaction() {
     requireTransactional("abort a transaction");
     producer.abortTransaction();
+    inTransaction.clear();
     asyncError.set(null); // a failed send of the aborted transaction concerns nothing that remains
   }
 
@@ -350,6 +418,9 @@ public final class WalWriter implements AutoCloseable {
     return producer.send(new ProducerRecord<>(topic, shard, key, value), (md, e) -> {
       if (e == null) {
         written.merge(md.partition(), md.offset(), Math::max);
+        if (transactional) {
+          inTransaction.merge(md.partition(), md.offset(), Math::max);
+        }
       }
       if (extra != null) {
         extra.onCompletion(md, e);
@@ -361,6 +432,9 @@ public final class WalWriter implements AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(30));
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
   }
 
   /** Builds a {@link WalWriter}. */
