@@ -1,5 +1,8 @@
 package io.quiver.wal;
 
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,8 +10,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -29,6 +36,23 @@ public final class WalTopics {
   /** The dead-letter topic of {@code collection}. */
   public static String dlqTopic(String collection) {
     return "quiver." + collection + ".dlq";
+  }
+
+  /**
+   * The committed end offsets of {@code shards} of {@code collection}'s WAL, by shard: one past the last record a
+   * {@code read_committed} reader (every WAL reader of Quiver) can read — before an open transaction's first record,
+   * and before a committed one's records until its markers reach the partition.
+   */
+  public static Map<Integer, Long> committedEnds(Admin admin, String collection, Collection<Integer> shards,
+      Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    for (int shard : shards) {
+      query.put(new TopicPartition(walTopic(collection), shard), OffsetSpec.latest());
+    }
+    Map<Integer, Long> out = new HashMap<>();
+    admin.listOffsets(query, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+    return out;
   }
 
   /**

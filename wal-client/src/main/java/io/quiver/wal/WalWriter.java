@@ -18,19 +18,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.annotation.Nullable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -60,11 +54,11 @@ public final class WalWriter implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final ThreadLocal<WalCodec> codecs;
   private final Map<Integer, Long> written = new ConcurrentHashMap<>();
-  /** Per shard, the last offset the open transaction wrote. */
-  private final Map<Integer, Long> inTransaction = new ConcurrentHashMap<>();
   private final AtomicReference<Exception> asyncError = new AtomicReference<>();
-  private final boolean transactional;
-  /** Reads the WAL's committed end offsets for {@link #commitTransaction}; null unless transactional. */
+  /**
+   * Reads the WAL's committed end offsets for {@link #commitTransaction}; set exactly when the writer is
+   * transactional.
+   */
   @Nullable private final Admin admin;
 
   /** How long {@link #commitTransaction} waits at most for the commit's markers to make its records readable. */
@@ -92,10 +86,9 @@ public final class WalWriter implements AutoCloseable {
       props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, b.transactionalId);
     }
     Object transactionalId = props.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG); // also when given as a property
-    this.transactional = transactionalId != null;
     this.producer = new KafkaProducer<>(props);
-    this.admin = transactional ? Admin.create(adminProperties(props)) : null;
-    if (transactional) {
+    this.admin = transactionalId != null ? Admin.create(adminProperties(props)) : null;
+    if (admin != null) {
       try {
         // fences off an earlier writer with the same id and aborts what it left open
         producer.initTransactions();
@@ -245,7 +238,6 @@ public final class WalWriter implements AutoCloseable {
   public void beginTransaction() {
     requireTransactional("begin a transaction");
     producer.beginTransaction();
-    inTransaction.clear();
   }
 
   /**
@@ -272,8 +264,10 @@ public final class WalWriter implements AutoCloseable {
       throw e;
     }
     producer.commitTransaction();
-    awaitReadable(Map.copyOf(inTransaction));
-    return ReadToken.of(written);
+    // every offset this writer wrote: the earlier transactions' are readable (or aborted) already
+    Map<Integer, Long> last = Map.copyOf(written);
+    awaitReadable(last);
+    return ReadToken.of(last);
   }
 
   /** Waits (bounded) until the committed end offset of every shard is past {@code last}'s offset for it. */
@@ -281,16 +275,12 @@ public final class WalWriter implements AutoCloseable {
     if (last.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
-    last.keySet().forEach(shard -> query.put(new TopicPartition(topic, shard), OffsetSpec.latest()));
-    ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
     long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
     long pause = 1;
     try {
       while (true) {
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(query, committed).all()
-            .get(VISIBLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (ends.entrySet().stream().allMatch(e -> e.getValue().offset() > last.get(e.getKey().partition()))) {
+        Map<Integer, Long> ends = WalTopics.committedEnds(admin, collection, last.keySet(), VISIBLE_TIMEOUT);
+        if (last.entrySet().stream().allMatch(e -> ends.getOrDefault(e.getKey(), 0L) > e.getValue())) {
           return;
         }
         if (System.nanoTime() > deadline) {
@@ -327,12 +317,11 @@ public final class WalWriter implements AutoCloseable {
   public void abortTransaction() {
     requireTransactional("abort a transaction");
     producer.abortTransaction();
-    inTransaction.clear();
     asyncError.set(null); // a failed send of the aborted transaction concerns nothing that remains
   }
 
   private void requireTransactional(String what) {
-    if (!transactional) {
+    if (admin == null) {
       throw new IllegalStateException("Cannot " + what + " on the WAL writer of " + collection
           + ": it was built without a transactional id (WalWriter.Builder.transactionalId)");
     }
@@ -418,9 +407,6 @@ public final class WalWriter implements AutoCloseable {
     return producer.send(new ProducerRecord<>(topic, shard, key, value), (md, e) -> {
       if (e == null) {
         written.merge(md.partition(), md.offset(), Math::max);
-        if (transactional) {
-          inTransaction.merge(md.partition(), md.offset(), Math::max);
-        }
       }
       if (extra != null) {
         extra.onCompletion(md, e);

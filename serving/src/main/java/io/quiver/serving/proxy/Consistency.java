@@ -2,6 +2,8 @@ package io.quiver.serving.proxy;
 
 import io.quiver.wal.ReadToken;
 import io.quiver.wal.WalTopics;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +13,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import javax.annotation.Nullable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Consistency levels → per-shard WAL offsets a read must wait for.
@@ -141,19 +138,15 @@ public final class Consistency implements AutoCloseable {
    * one, which is what the tails read); shards with nothing written are left out.
    */
   public Map<Integer, Long> strong(String collection, int shards) {
-    Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-    String topic = WalTopics.walTopic(collection);
+    List<Integer> all = new ArrayList<>();
     for (int s = 0; s < shards; s++) {
-      q.put(new TopicPartition(topic, s), OffsetSpec.latest());
+      all.add(s);
     }
     try {
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r = admin.listOffsets(q,
-          new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-          .get(10, TimeUnit.SECONDS);
       Map<Integer, Long> out = new HashMap<>();
-      r.forEach((tp, info) -> {
-        if (info.offset() > 0) {
-          out.put(tp.partition(), info.offset() - 1);
+      WalTopics.committedEnds(admin, collection, all, Duration.ofSeconds(10)).forEach((shard, end) -> {
+        if (end > 0) {
+          out.put(shard, end - 1);
         }
       });
       return out;
