@@ -446,11 +446,10 @@ public final class IngestBench implements Callable<Integer> {
     return ThreadCpu.kernelNanos(ProcessHandle.current().pid()) + ThreadCpu.kernelNanos(servers.pid());
   }
 
-  /** The bench's own consumers (end offsets, delays): big fetches and polls. */
+  /** The bench's own consumers (end offsets, delays), set as the raw reader's. */
   private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-    Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "max.poll.records", 5000,
-        "fetch.max.bytes", 64 << 20, "max.partition.fetch.bytes", 16 << 20);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return new KafkaConsumer<>(RawReadProcess.consumerProperties(bootstrap), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   private static List<TopicPartition> partitions(String collection, int shards) {

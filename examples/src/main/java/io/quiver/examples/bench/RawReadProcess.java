@@ -75,10 +75,8 @@ final class RawReadProcess {
    * as {@link ByteBuffer}s, as the job's fetcher takes them; not decoded).
    */
   private static long[] read(String bootstrap, Map<TopicPartition, Long> starts, int expected) {
-    Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "max.poll.records", 5000,
-        "fetch.max.bytes", 64 << 20, "max.partition.fetch.bytes", 16 << 20);
-    try (KafkaConsumer<ByteBuffer, ByteBuffer> c = new KafkaConsumer<>(props, new ByteBufferDeserializer(),
-        new ByteBufferDeserializer())) {
+    try (KafkaConsumer<ByteBuffer, ByteBuffer> c = new KafkaConsumer<>(consumerProperties(bootstrap),
+        new ByteBufferDeserializer(), new ByteBufferDeserializer())) {
       c.assign(starts.keySet());
       starts.forEach(c::seek);
       long start = System.nanoTime();
@@ -96,6 +94,15 @@ final class RawReadProcess {
       }
       return new long[] {System.nanoTime() - start, n, bytes};
     }
+  }
+
+  /**
+   * The raw reader's consumer settings, the bench's own consumers' too: Kafka's default isolation ({@code
+   * read_uncommitted}), big fetches and polls.
+   */
+  static Map<String, Object> consumerProperties(String bootstrap) {
+    return Map.of("bootstrap.servers", bootstrap, "max.poll.records", 5000, "fetch.max.bytes", 64 << 20,
+        "max.partition.fetch.bytes", 16 << 20);
   }
 
   /**

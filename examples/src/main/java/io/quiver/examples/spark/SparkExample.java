@@ -53,7 +53,9 @@ public final class SparkExample {
     } finally {
       spark.stop();
       if (sample != null) {
-        FileUtil.fullyDelete(new java.io.File(sample).getParentFile()); // the sample's temporary directory
+        // the sample's temporary directory; Hadoop's FileUtil, as this class runs under spark-submit without Quiver's
+        // embedded module (TempDirs)
+        FileUtil.fullyDelete(new java.io.File(sample).getParentFile());
       }
     }
     if (recall < 0.9) {
