@@ -74,11 +74,7 @@ class IngestionIT {
         work.write(w, 10_000);
         ReadToken token = w.commitTransaction();
         // the WAL's end offsets lie past the last commit marker: await the last records themselves
-        Awaitility.await("the manifest of " + collection + " covers " + token)
-            .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-            .until(() -> token.offsets().entrySet().stream()
-                .allMatch(e -> catalog.current(collection).committedOffset(e.getKey()) >= e.getValue()));
-        work.assertIngested(catalog, catalog.current(collection));
+        work.assertIngested(catalog, Workload.awaitCovers(catalog, collection, token.offsets(), Duration.ofMinutes(2)));
       } finally {
         FlinkTestSupport.cancel(job);
       }

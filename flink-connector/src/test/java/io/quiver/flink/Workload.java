@@ -101,12 +101,18 @@ final class Workload {
 
   /** Waits (bounded) until the manifest's committed offsets reach the WAL's end offsets. */
   static Manifest awaitCaughtUp(Catalog catalog, String collection, String bootstrap, Duration timeout) {
-    Map<Integer, Long> ends = endOffsets(bootstrap, collection, catalog.current(collection).shards());
-    Awaitility.await("the manifest of " + collection + " covers the WAL end offsets " + ends)
+    Map<Integer, Long> last = new HashMap<>();
+    endOffsets(bootstrap, collection, catalog.current(collection).shards()).forEach((s, end) -> last.put(s, end - 1));
+    return awaitCovers(catalog, collection, last, timeout);
+  }
+
+  /** Waits (bounded) until the manifest's committed offset of each shard in {@code last} reaches its offset there. */
+  static Manifest awaitCovers(Catalog catalog, String collection, Map<Integer, Long> last, Duration timeout) {
+    Awaitility.await("the manifest of " + collection + " covers the WAL offsets " + last)
         .atMost(timeout).pollInterval(Duration.ofMillis(200))
         .until(() -> {
           Manifest m = catalog.current(collection);
-          return ends.entrySet().stream().allMatch(e -> m.committedOffset(e.getKey()) >= e.getValue() - 1);
+          return last.entrySet().stream().allMatch(e -> m.committedOffset(e.getKey()) >= e.getValue());
         });
     return catalog.current(collection);
   }

@@ -146,10 +146,9 @@ class MilvusClusterIT {
     for (int b = 0; b < ROWS / 5_000; b++) {
       List<JsonObject> rows = new ArrayList<>();
       for (long id = b * 5_000L; id < (b + 1) * 5_000L; id++) {
-        float[] v = vec(r);
-        int year = 1990 + (int) (id % 35);
-        rows.add(row(id, v, year));
-        expected.put(id, new Object[] {v, year, "doc " + id});
+        Object[] e = expectedRow(id, vec(r));
+        rows.add(row(id, (float[]) e[0], (Integer) e[1]));
+        expected.put(id, e);
       }
       InsertResp resp = client.insert(InsertReq.builder().collectionName(C).data(rows).build());
       assertThat(resp.getInsertCnt()).isEqualTo(5_000);
@@ -201,14 +200,18 @@ class MilvusClusterIT {
   static List<Map<String, Object>> walRows(long first, int count, Random r, Map<Long, Object[]> into) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (long id = first; id < first + count; id++) {
-      float[] v = vec(r);
-      int year = 1990 + (int) (id % 35);
-      rows.add(Map.of("id", id, "vec", v, "year", year, "title", "doc " + id));
+      Object[] e = expectedRow(id, vec(r));
+      rows.add(Map.of("id", id, "vec", e[0], "year", e[1], "title", e[2]));
       if (into != null) {
-        into.put(id, new Object[] {v, year, "doc " + id});
+        into.put(id, e);
       }
     }
     return rows;
+  }
+
+  /** The [vector, year, title] of row {@code id} as the inserts write it. */
+  static Object[] expectedRow(long id, float[] v) {
+    return new Object[] {v, 1990 + (int) (id % 35), "doc " + id};
   }
 
   static long count(String filter) {
