@@ -230,6 +230,7 @@ public final class ServeBench implements Callable<Integer> {
       // baseline of the tail (scheduling on a shared machine, GC) that no protocol layer can go below. In windows that
       // alternate the two sides, so that one stall (100 ms of the node's CPU lost to anything else holds up ~50 calls
       // at 500 QPS: 1.3% of an 8 s window, the p99 of that window) decides one window, and hits both sides alike.
+      openLoopWarmUp(sdk, inProcess, qps / 2);
       Buckets handler0 = searchBuckets();
       Buckets calls0 = callBuckets();
       for (int w = 1; w <= WINDOWS; w++) {
@@ -321,6 +322,7 @@ public final class ServeBench implements Callable<Integer> {
     out.put("node_call_over_5ms_share", round(nodeCalls[1]));
     out.put("node_wakeup_late_p99_ms", round(wakeUps.getValueAtPercentile(99) / 1e3));
     out.put("node_wakeup_late_max_windows_ms", windows.stream().map(w -> round(w.wakeUpMax())).toList());
+    out.put("node_jit_ms_windows", windows.stream().map(w -> round(w.jitMs())).toList());
     out.put("freshness_p99_ms", round(freshP99));
     out.put("gb_per_million", round(gbPerMillion));
     out.put("heap_mb", round(mem.heap() / 1e6));
@@ -356,11 +358,24 @@ public final class ServeBench implements Callable<Integer> {
   }
 
   /**
+   * One unmeasured window of each side at {@code rate} before the measured ones: the open loops run code the closed
+   * loops of the warm-up never ran (the generators' pacing and histograms, the node's transport between calls rather
+   * than under a queue of them), which the JIT compiled inside the first measured window, on the node's CPU.
+   */
+  private void openLoopWarmUp(SdkLoadClient.Handle sdk, IntConsumer inProcess, double rate) throws Exception {
+    long jit0 = ThreadCpu.compilerNanos();
+    sdk.open(rate, seconds);
+    LoadLoops.openLoop(inProcess, rate, seconds, threads * 2, new Histogram(3), new Histogram(3));
+    Progress.say("open-loop warm-up at %.0f QPS: JIT compiler CPU %d ms (node)", rate,
+        (ThreadCpu.compilerNanos() - jit0) / 1_000_000);
+  }
+
+  /**
    * One window at half the max rate (ms): the SDK's p50/p99 and its generator's start delay p99, the in-process
-   * search's, and the longest wake-up delay on the node's CPUs during either.
+   * search's, the longest wake-up delay on the node's CPUs during either, and the node's JIT compiler CPU during both.
    */
   record Window(double sdkP50, double sdkP99, double sdkLateP99, double inProcessP50, double inProcessP99,
-      double inProcessLateP99, double wakeUpMax) {}
+      double inProcessLateP99, double wakeUpMax, double jitMs) {}
 
   /**
    * Runs window {@code w}: the SDK client's open loop at {@code rate}, then the in-process one, adding their calls'
@@ -369,6 +384,7 @@ public final class ServeBench implements Callable<Integer> {
   private Window window(int w, SdkLoadClient.Handle sdk, IntConsumer inProcess, double rate, Histogram sdkAll,
       Histogram inProcessAll, Histogram wakeUps) throws Exception {
     long[] gc0 = LoadLoops.gc();
+    long jit0 = ThreadCpu.compilerNanos();
     SdkLoadClient.Open s;
     Histogram sdkWakeUps;
     try (WakeUpDelays d = WakeUpDelays.start()) {
@@ -376,6 +392,7 @@ public final class ServeBench implements Callable<Integer> {
       sdkWakeUps = d.stop();
     }
     long[] gc1 = LoadLoops.gc();
+    long jit1 = ThreadCpu.compilerNanos();
     Histogram lat = new Histogram(3);
     Histogram late = new Histogram(3);
     Histogram inProcessWakeUps;
@@ -384,6 +401,7 @@ public final class ServeBench implements Callable<Integer> {
       inProcessWakeUps = d.stop();
     }
     long[] gc2 = LoadLoops.gc();
+    long jit2 = ThreadCpu.compilerNanos();
     sdkAll.add(s.latencies());
     inProcessAll.add(lat);
     wakeUps.add(sdkWakeUps);
@@ -391,12 +409,13 @@ public final class ServeBench implements Callable<Integer> {
     double[] n = s.numbers();
     Window out = new Window(n[0] / 1e3, n[1] / 1e3, n[6] / 1e3, lat.getValueAtPercentile(50) / 1e3,
         lat.getValueAtPercentile(99) / 1e3, late.getValueAtPercentile(99) / 1e3,
-        Math.max(sdkWakeUps.getMaxValue(), inProcessWakeUps.getMaxValue()) / 1e3);
-    Progress.say("window %d at %.0f QPS: SDK p50/p99 %.2f / %.2f ms (max %.1f; GC node %d ms, client %d ms; node CPU "
-        + "wake-ups late by up to %.1f ms), in-process p50/p99 %.2f / %.2f ms (max %.1f; GC %d ms; wake-ups late by up "
-        + "to %.1f ms)", w, rate, out.sdkP50(), out.sdkP99(), n[2] / 1e3, gc1[1] - gc0[1], (long) n[4],
-        sdkWakeUps.getMaxValue() / 1e3, out.inProcessP50(), out.inProcessP99(), lat.getMaxValue() / 1e3,
-        gc2[1] - gc1[1], inProcessWakeUps.getMaxValue() / 1e3);
+        Math.max(sdkWakeUps.getMaxValue(), inProcessWakeUps.getMaxValue()) / 1e3, (jit2 - jit0) / 1e6);
+    Progress.say("window %d at %.0f QPS: SDK p50/p99 %.2f / %.2f ms (max %.1f; GC node %d ms, client %d ms; node JIT "
+        + "%d ms; node CPU wake-ups late by up to %.1f ms), in-process p50/p99 %.2f / %.2f ms (max %.1f; GC %d ms; JIT "
+        + "%d ms; wake-ups late by up to %.1f ms)", w, rate, out.sdkP50(), out.sdkP99(), n[2] / 1e3, gc1[1] - gc0[1],
+        (long) n[4], (jit1 - jit0) / 1_000_000, sdkWakeUps.getMaxValue() / 1e3, out.inProcessP50(),
+        out.inProcessP99(), lat.getMaxValue() / 1e3, gc2[1] - gc1[1], (jit2 - jit1) / 1_000_000,
+        inProcessWakeUps.getMaxValue() / 1e3);
     return out;
   }
 

@@ -44,7 +44,7 @@ class ServeBenchTest {
   }
 
   private static ServeBench.Window window(double sdkP99) {
-    return new ServeBench.Window(1, sdkP99, 0, 1, 2, 0, 0);
+    return new ServeBench.Window(1, sdkP99, 0, 1, 2, 0, 0, 0);
   }
 
   @Test
