@@ -111,7 +111,10 @@ final class RawReadProcess {
    */
   record Result(double[] rates, double cpuUsPerRow, double kernelUsPerRow) {}
 
-  /** Runs the child to the end: a warm-up read, then {@code reads} measured ones. */
+  /**
+   * Runs the child to the end: warm-up reads until its JIT compiler is quiet (at most {@value #WARMUP_READS}), then
+   * {@code reads} measured ones.
+   */
   static Result run(ServersProcess.Handle servers, String topic, Map<Integer, Long> starts, int expected, int reads,
       Path logDir) throws IOException, InterruptedException {
     StringBuilder offsets = new StringBuilder();
