@@ -244,6 +244,8 @@ class DistributionIT {
     String jvmOptions = Files.readString(home.resolve("conf/jvm.options"));
     assertThat(jvmOptions).as("conf/jvm.options carries the root pom's quiver.jvm.flags")
         .contains("--add-opens=java.base/java.nio=ALL-UNNAMED").doesNotContain("${");
+    assertThat(jvmOptions).as("conf/jvm.options carries the root pom's quiver.serving.jvm.flags")
+        .contains("-XX:CompilerThreadPriority=");
     assertThat(home.resolve("conf/log4j2.xml")).isRegularFile();
     List<String> lib;
     try (Stream<Path> s = Files.list(home.resolve("lib"))) {

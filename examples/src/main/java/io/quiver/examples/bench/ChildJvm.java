@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The command line of a bench's helper JVM (the SDK load client, the embedded servers): this JVM's java and flags,
- * without its heap or profiling options, its class path, a heap and a log directory of its own.
+ * without its heap or profiling options or a serving node's JIT scheduling, its class path, a heap and a log directory
+ * of its own.
  */
 final class ChildJvm {
   private ChildJvm() {}
@@ -28,7 +29,9 @@ final class ChildJvm {
       boolean heapOrProfiling = a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch")
           || a.startsWith("-XX:StartFlightRecording") || a.startsWith("-Xlog") || a.startsWith("-agent")
           || a.startsWith("-javaagent") || a.startsWith("-Dquiver.log.dir");
-      if (!heapOrProfiling) {
+      // the serving node's scheduling of its JIT (bin/quiver's serving flags): a helper is a client or a broker
+      boolean nodeOnly = a.startsWith("-XX:ThreadPriorityPolicy") || a.startsWith("-XX:CompilerThreadPriority");
+      if (!heapOrProfiling && !nodeOnly) {
         cmd.add(a);
       }
     }

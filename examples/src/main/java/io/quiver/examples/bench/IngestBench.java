@@ -193,7 +193,7 @@ public final class IngestBench implements Callable<Integer> {
           double rawKernelPerRow = before.kernelUsPerRow();
           Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
               rawCpuPerRow);
-          awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
+          ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
           Progress.say("  job deployed in %.1f s, warm-up %.1f s; JIT quiet; committing the backlog's transaction ...",
               seconds(running - submitted), seconds(warmedUp - running));
           long jobCpu0 = cpuNanos(servers);
@@ -399,7 +399,7 @@ public final class IngestBench implements Callable<Integer> {
     transactional.beginTransaction();
     produce(transactional, firstId, rows);
     poller.awaitCovers(exclusiveEnds(transactional.commitTransaction()), Duration.ofMinutes(30));
-    awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
+    ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
   }
 
   /** Exclusive end offsets of a token's records (a WAL's end offsets lie past its commit markers). */
@@ -409,32 +409,7 @@ public final class IngestBench implements Callable<Integer> {
     return out;
   }
 
-  /**
-   * Waits until this JVM's JIT compiler threads used less than 1% of a CPU over the last second (sampled every 250
-   * ms; with the kernel's 10 ms ticks: none), at most {@code timeout}.
-   */
-  private static void awaitCompilerQuiet(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>(); // {nano time, compiler CPU nanos}
-    while (true) {
-      long now = System.nanoTime();
-      samples.addLast(new long[] {now, ThreadCpu.compilerNanos()});
-      while (now - samples.peekFirst()[0] > TimeUnit.SECONDS.toNanos(1)) {
-        samples.removeFirst();
-      }
-      long[] first = samples.peekFirst();
-      long[] last = samples.peekLast();
-      if (last[0] - first[0] >= TimeUnit.MILLISECONDS.toNanos(750)
-          && (last[1] - first[1]) * 100 < last[0] - first[0]) {
-        return;
-      }
-      if (now > deadline) {
-        Progress.say("  (the JIT compiler did not go quiet within %s; going on)", timeout);
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250)); // a sampling period, not a wait for an event
-    }
-  }
+
 
   /** CPU time of this process (the job, the bench's clients) and of the broker's process together. */
   private static long cpuNanos(ServersProcess.Handle servers) {

@@ -2,13 +2,17 @@ package io.quiver.examples.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /** CPU time of the process's threads grouped by name (digits dropped), to see which part of a phase burns CPU. */
 final class ThreadCpu {
@@ -102,5 +106,32 @@ final class ThreadCpu {
     delta.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
         .forEach(e -> top.put(e.getKey(), e.getValue()));
     return top;
+  }
+
+  /**
+   * Waits until this JVM's JIT compiler threads used less than 1% of a CPU over the last second (sampled every 250
+   * ms; with the kernel's 10 ms ticks: none), at most {@code timeout}.
+   */
+  static void awaitCompilerQuiet(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ArrayDeque<long[]> samples = new ArrayDeque<>(); // {nano time, compiler CPU nanos}
+    while (true) {
+      long now = System.nanoTime();
+      samples.addLast(new long[] {now, ThreadCpu.compilerNanos()});
+      while (now - samples.peekFirst()[0] > TimeUnit.SECONDS.toNanos(1)) {
+        samples.removeFirst();
+      }
+      long[] first = samples.peekFirst();
+      long[] last = samples.peekLast();
+      if (last[0] - first[0] >= TimeUnit.MILLISECONDS.toNanos(750)
+          && (last[1] - first[1]) * 100 < last[0] - first[0]) {
+        return;
+      }
+      if (now > deadline) {
+        Progress.say("  (the JIT compiler did not go quiet within %s; going on)", timeout);
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250)); // a sampling period, not a wait for an event
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.quiver.serving.node;
 
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quiver.engine.schema.CollectionSchema;
@@ -23,14 +25,24 @@ import java.util.function.Function;
 
 /**
  * The internal gRPC service of a query node: answers search, query, count and get for the shards the proxy names,
- * after waiting (bounded) for the consistency offsets it was given. Errors: {@code FAILED_PRECONDITION} when the
- * node does not serve a shard (the proxy retries elsewhere), {@code INVALID_ARGUMENT} for bad input,
- * {@code DEADLINE_EXCEEDED} when the tail did not reach the offsets in time.
+ * after waiting (bounded) for the consistency offsets it was given. Searches then take their turn for a CPU
+ * ({@link CpuGate}: one per CPU at a time, in arrival order), so that however many calls are in flight only about as
+ * many threads as CPUs search at once: the node's JIT compiler threads, which run below the request threads (a
+ * serving node's JVM flags), keep a share of a busy node's CPUs instead of one among dozens of searching threads.
+ * Errors: {@code FAILED_PRECONDITION} when the node does not serve a shard (the proxy retries elsewhere),
+ * {@code INVALID_ARGUMENT} for bad input, {@code DEADLINE_EXCEEDED} when the tail did not reach the offsets in time,
+ * {@code RESOURCE_EXHAUSTED} when no CPU came free before the call's deadline (the proxy retries on another replica).
  */
 public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
 
+  /** The longest wait for a CPU of a call without a deadline. */
+  private static final long GATE_WAIT_SECONDS = 60;
+
   private final QueryNode node;
+  /** Searches admitted by the gate and running now. */
   private final AtomicInteger searching = new AtomicInteger();
+  /** One search per CPU at a time, the others in arrival order. */
+  private final CpuGate gate = CpuGate.forThisProcess();
 
   public NodeService(QueryNode node) {
     this.node = node;
@@ -85,6 +97,9 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
     } catch (NotOwnerException e) {
       obs.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
       return;
+    } catch (Busy e) {
+      obs.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+      return;
     } catch (ConsistencyTimeout e) {
       obs.onError(Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -125,15 +140,17 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   }
 
   /**
-   * Each shard's local top-k. While the node has idle cores (fewer searches in flight than cores) the shards run
-   * side by side, the last on this thread, which shortens one request; once every core is busy another thread
-   * would only add a hand-off and queueing, so they run one after the other on this thread.
+   * Each shard's local top-k, once the gate has admitted the search. While the node has idle cores (fewer searches
+   * admitted than cores) the shards run side by side, the last on this thread, which shortens one request; once every
+   * core is busy another thread would only add a hand-off and queueing, so they run one after the other on this
+   * thread.
    */
   private List<List<Hit>> searchShards(List<Snapshot> snapshots, NodeRequests.Search body) {
     List<List<Hit>> out = new ArrayList<>();
     if (snapshots.isEmpty()) {
       return out;
     }
+    admit();
     int inFlight = searching.incrementAndGet();
     try {
       List<Future<List<Hit>>> others = new ArrayList<>();
@@ -156,6 +173,35 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       return out;
     } finally {
       searching.decrementAndGet();
+      gate.release();
+    }
+  }
+
+  /**
+   * Waits for a CPU of the node ({@link CpuGate}), at most until the call's deadline (the gRPC context's: a remote
+   * proxy's stub deadline, or the Milvus client's own when the proxy calls this node directly), else {@value
+   * #GATE_WAIT_SECONDS} s.
+   */
+  private void admit() {
+    Deadline d = Context.current().getDeadline();
+    long wait = d == null ? TimeUnit.SECONDS.toNanos(GATE_WAIT_SECONDS) : d.timeRemaining(TimeUnit.NANOSECONDS);
+    boolean in;
+    try {
+      in = gate.enter(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Busy("node " + node.id() + " was interrupted while the search waited for a CPU");
+    }
+    if (!in) {
+      throw new Busy("node " + node.id() + " is busy: the search waited " + TimeUnit.NANOSECONDS.toMillis(wait)
+          + " ms for a CPU behind " + gate.waiting() + " others");
+    }
+  }
+
+  /** No CPU of the node came free before the call's deadline. */
+  static final class Busy extends RuntimeException {
+    Busy(String m) {
+      super(m);
     }
   }
 

@@ -1,0 +1,76 @@
+package io.quiver.serving.node;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Admits CPU-bound work (a node's searches) in arrival order, at most one piece per CPU the process may use now, as
+ * a search engine's fixed-size search pool does (Elasticsearch's {@code search} pool, Milvus's read-task
+ * concurrency): the others wait their turn instead of sharing the CPUs with the running ones. Sharing makes every
+ * search in flight slower at once — after any stall (a GC pause, a slice the kernel gave another process) the
+ * searches queued behind it would all finish late together, where in turn most of them finish as they would have.
+ * The CPU count is read at every admission (a cpuset or affinity can change while the node runs; Linux answers from
+ * the scheduler, a fraction of a microsecond) and the gate follows it.
+ */
+final class CpuGate {
+  private final IntSupplier cpus;
+  private final Slots slots = new Slots();
+  /** The permits the gate currently has in all (held or free). Guarded by {@code this}. */
+  private volatile int size;
+
+  CpuGate(IntSupplier cpus) {
+    this.cpus = cpus;
+  }
+
+  /** A gate following the CPUs this process may use. */
+  static CpuGate forThisProcess() {
+    return new CpuGate(() -> Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Waits (in arrival order) for a CPU, at most {@code timeoutNanos}.
+   *
+   * @return whether it was admitted (then {@link #release()} must follow)
+   */
+  boolean enter(long timeoutNanos) throws InterruptedException {
+    resize();
+    return slots.tryAcquire(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+  }
+
+  void release() {
+    slots.release();
+  }
+
+  /** Searches waiting for a CPU now (an estimate, as {@link Semaphore#getQueueLength()} is). */
+  int waiting() {
+    return slots.getQueueLength();
+  }
+
+  private void resize() {
+    int want = Math.max(1, cpus.getAsInt());
+    if (want == size) { // racy read: a change is seen at the latest by the next admission
+      return;
+    }
+    synchronized (this) {
+      if (want > size) {
+        slots.release(want - size);
+      } else if (want < size) {
+        slots.reducePermits(size - want); // may go negative while more are held: releases pay it back
+      }
+      size = want;
+    }
+  }
+
+  /** A fair semaphore that can shrink. */
+  private static final class Slots extends Semaphore {
+    Slots() {
+      super(0, true);
+    }
+
+    @Override
+    protected void reducePermits(int reduction) {
+      super.reducePermits(reduction);
+    }
+  }
+}
