@@ -409,8 +409,6 @@ public final class IngestBench implements Callable<Integer> {
     return out;
   }
 
-
-
   /** CPU time of this process (the job, the bench's clients) and of the broker's process together. */
   private static long cpuNanos(ServersProcess.Handle servers) {
     return ThreadCpu.processNanos() + servers.cpuNanos();

@@ -117,7 +117,7 @@ final class ThreadCpu {
     ArrayDeque<long[]> samples = new ArrayDeque<>(); // {nano time, compiler CPU nanos}
     while (true) {
       long now = System.nanoTime();
-      samples.addLast(new long[] {now, ThreadCpu.compilerNanos()});
+      samples.addLast(new long[] {now, compilerNanos()});
       while (now - samples.peekFirst()[0] > TimeUnit.SECONDS.toNanos(1)) {
         samples.removeFirst();
       }
