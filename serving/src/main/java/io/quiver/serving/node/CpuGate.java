@@ -42,6 +42,11 @@ final class CpuGate {
     slots.release();
   }
 
+  /** CPUs no admitted search holds now (racy; negative while the gate shrinks below what is held). */
+  int free() {
+    return slots.availablePermits();
+  }
+
   /** Searches waiting for a CPU now (an estimate, as {@link Semaphore#getQueueLength()} is). */
   int waiting() {
     return slots.getQueueLength();

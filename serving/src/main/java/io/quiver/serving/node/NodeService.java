@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -39,8 +38,6 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   private static final long GATE_WAIT_SECONDS = 60;
 
   private final QueryNode node;
-  /** Searches admitted by the gate and running now. */
-  private final AtomicInteger searching = new AtomicInteger();
   /** One search per CPU at a time, the others in arrival order. */
   private final CpuGate gate = CpuGate.forThisProcess();
 
@@ -140,8 +137,8 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   }
 
   /**
-   * Each shard's local top-k, once the gate has admitted the search. While the node has idle cores (fewer searches
-   * admitted than cores) the shards run side by side, the last on this thread, which shortens one request; once every
+   * Each shard's local top-k, once the gate has admitted the search. While the node has idle cores (the gate has
+   * CPUs no admitted search holds) the shards run side by side, the last on this thread, which shortens one request; once every
    * core is busy another thread would only add a hand-off and queueing, so they run one after the other on this
    * thread.
    */
@@ -151,12 +148,10 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       return out;
     }
     admit();
-    int inFlight = searching.incrementAndGet();
     try {
       List<Future<List<Hit>>> others = new ArrayList<>();
-      // the CPUs this process may use now (a cpuset or affinity can change while the node runs; Linux answers from
-      // the scheduler, a fraction of a microsecond)
-      int spread = inFlight < Runtime.getRuntime().availableProcessors() ? snapshots.size() - 1 : 0;
+      // the gate follows the CPUs this process may use now (a cpuset or affinity can change while the node runs)
+      int spread = gate.free() > 0 ? snapshots.size() - 1 : 0;
       for (int i = 0; i < spread; i++) {
         Snapshot s = snapshots.get(i);
         others.add(node.shardPool().submit(() -> s.search(body.toEngine(s.schema()))));
@@ -172,7 +167,6 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       out.addAll(mine);
       return out;
     } finally {
-      searching.decrementAndGet();
       gate.release();
     }
   }

@@ -20,9 +20,12 @@ class CpuGateTest {
   void admitsOnePerCpuAndTimesOutWhenNoneFrees() throws Exception {
     CpuGate gate = new CpuGate(() -> 2);
     assertThat(gate.enter(SECOND)).isTrue();
+    assertThat(gate.free()).as("one CPU left").isEqualTo(1);
     assertThat(gate.enter(SECOND)).isTrue();
+    assertThat(gate.free()).isZero();
     assertThat(gate.enter(TimeUnit.MILLISECONDS.toNanos(20))).as("both CPUs taken").isFalse();
     gate.release();
+    assertThat(gate.free()).isEqualTo(1);
     assertThat(gate.enter(0)).as("one freed").isTrue();
   }
 
