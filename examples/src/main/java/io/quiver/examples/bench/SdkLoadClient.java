@@ -28,8 +28,8 @@ import org.HdrHistogram.Histogram;
  * <p>Line protocol on the child's stdin and stdout: {@code ready} once connected; {@code closed <seconds>} answers
  * {@code <qps> <cpu ns> <calls> <jit ns>} (the child's own process and compiler CPU); {@code open <rate> <seconds>}
  * answers {@code <p50 µs> <p99 µs> <max µs> <gc collections> <gc ms> <start-late p50 µs> <start-late p99 µs>
- * <latencies>} (the child's GC, how late after their scheduled times its calls began, and every call's latency as an
- * {@link #encode encoded} histogram); {@code quit} ends it. Its progress and errors go to the bench's stderr.
+ * <cpu ns> <jit ns> <latencies>} (the child's GC, how late after their scheduled times its calls began, the child's
+ * CPU and its JIT compiler's during the loop, and every call's latency as an {@link #encode encoded} histogram); {@code quit} ends it. Its progress and errors go to the bench's stderr.
  */
 final class SdkLoadClient {
   private SdkLoadClient() {}
@@ -62,11 +62,14 @@ final class SdkLoadClient {
             Histogram h = new Histogram(3);
             Histogram late = new Histogram(3);
             long[] gc0 = LoadLoops.gc();
+            long cpu0 = ThreadCpu.processNanos();
+            long jit0 = ThreadCpu.compilerNanos();
             LoadLoops.openLoop(op, Double.parseDouble(c[1]), Integer.parseInt(c[2]), threads * 2, h, late);
             long[] gc1 = LoadLoops.gc();
-            out.printf(Locale.ROOT, "%d %d %d %d %d %d %d %s%n", h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                h.getMaxValue(), gc1[0] - gc0[0], gc1[1] - gc0[1], late.getValueAtPercentile(50),
-                late.getValueAtPercentile(99), encode(h));
+            out.printf(Locale.ROOT, "%d %d %d %d %d %d %d %d %d %s%n", h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99), h.getMaxValue(), gc1[0] - gc0[0], gc1[1] - gc0[1],
+                late.getValueAtPercentile(50), late.getValueAtPercentile(99), ThreadCpu.processNanos() - cpu0,
+                ThreadCpu.compilerNanos() - jit0, encode(h));
           }
           case "quit" -> {
             return;
@@ -97,7 +100,8 @@ final class SdkLoadClient {
 
   /**
    * An open loop's answer: {p50 µs, p99 µs, max µs, the client's GC collections, its GC ms, p50 and p99 µs from a
-   * call's scheduled time to its start (the client's own share)}, and every call's latency (µs).
+   * call's scheduled time to its start (the client's own share), the client's CPU ns and its JIT compiler's ns}, and
+   * every call's latency (µs).
    */
   record Open(double[] numbers, Histogram latencies) {}
 

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import javax.annotation.Nullable;
 
 /**
  * The internal gRPC service of a query node: answers search, query, count and get for the shards the proxy names,
@@ -34,8 +35,8 @@ import java.util.function.Function;
  */
 public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
 
-  /** The longest wait for a CPU of a call without a deadline. */
-  private static final long GATE_WAIT_SECONDS = 60;
+  /** The longest wait for a CPU of a call with neither a deadline nor a wait budget. */
+  static final long GATE_WAIT_SECONDS = 60;
 
   private final QueryNode node;
   /** One search per CPU at a time, the others in arrival order. */
@@ -114,12 +115,13 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   @Override
   public void search(NodeRequest request, StreamObserver<NodeHits> obs) {
     answer(obs, request, r -> {
+      long budgetEnd = budgetEnd(r, System.nanoTime());
       NodeRequests.Search body = NodeRequests.Search.fromProto(r.getSearch());
       NodeHits.Builder out = NodeHits.newBuilder();
       List<Snapshot> snapshots = snapshots(r);
       CollectionSchema schema = snapshots.isEmpty() ? null : snapshots.get(0).schema();
       String pk = schema == null ? null : schema.primaryKey().name();
-      for (List<Hit> hits : searchShards(snapshots, body)) {
+      for (List<Hit> hits : searchShards(snapshots, body, budgetEnd)) {
         for (Hit h : hits) {
           // The primary key travels as int_pk / str_pk: the fields leave it out (none at all for a plain search)
           NodeHit.Builder b = NodeHit.newBuilder().setDistance(h.distance()).setScore(h.score())
@@ -142,12 +144,12 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
    * core is busy another thread would only add a hand-off and queueing, so they run one after the other on this
    * thread.
    */
-  private List<List<Hit>> searchShards(List<Snapshot> snapshots, NodeRequests.Search body) {
+  private List<List<Hit>> searchShards(List<Snapshot> snapshots, NodeRequests.Search body, long budgetEnd) {
     List<List<Hit>> out = new ArrayList<>();
     if (snapshots.isEmpty()) {
       return out;
     }
-    admit();
+    admit(budgetEnd);
     try {
       List<Future<List<Hit>>> others = new ArrayList<>();
       // the gate follows the CPUs this process may use now (a cpuset or affinity can change while the node runs)
@@ -172,13 +174,12 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
   }
 
   /**
-   * Waits for a CPU of the node ({@link CpuGate}), at most until the call's deadline (the gRPC context's: a remote
-   * proxy's stub deadline, or the Milvus client's own when the proxy calls this node directly), else {@value
-   * #GATE_WAIT_SECONDS} s.
+   * Waits for a CPU of the node ({@link CpuGate}) at most until the call's deadline (the gRPC context's: a remote
+   * proxy's stub deadline, or the Milvus client's own when the proxy calls this node directly) and the end of the
+   * request's wait budget ({@link #budgetEnd}), whichever comes first.
    */
-  private void admit() {
-    Deadline d = Context.current().getDeadline();
-    long wait = d == null ? TimeUnit.SECONDS.toNanos(GATE_WAIT_SECONDS) : d.timeRemaining(TimeUnit.NANOSECONDS);
+  private void admit(long budgetEnd) {
+    long wait = gateWaitNanos(Context.current().getDeadline(), budgetEnd, System.nanoTime());
     boolean in;
     try {
       in = gate.enter(wait);
@@ -190,6 +191,26 @@ public final class NodeService extends QueryNodeGrpc.QueryNodeImplBase {
       throw new Busy("node " + node.id() + " is busy: the search waited " + TimeUnit.NANOSECONDS.toMillis(wait)
           + " ms for a CPU behind " + gate.waiting() + " others");
     }
+  }
+
+  /**
+   * When the wait budget of a request received at {@code nowNanos} ends: its {@code wait_millis} (the proxy's time
+   * left for the whole read, what the node's waits for its tails are bounded by too), or {@value #GATE_WAIT_SECONDS} s
+   * when it has none. This bounds a search the proxy hands to this process's own node without a gRPC deadline (a
+   * Milvus client without one): without it that search could wait a minute for a CPU, long past the proxy's timeout.
+   */
+  static long budgetEnd(NodeRequest r, long nowNanos) {
+    return nowNanos + (r.getWaitMillis() > 0 ? TimeUnit.MILLISECONDS.toNanos(r.getWaitMillis())
+        : TimeUnit.SECONDS.toNanos(GATE_WAIT_SECONDS));
+  }
+
+  /** How long a search may wait for a CPU at {@code nowNanos} (never negative). */
+  static long gateWaitNanos(@Nullable Deadline deadline, long budgetEnd, long nowNanos) {
+    long wait = budgetEnd - nowNanos;
+    if (deadline != null) {
+      wait = Math.min(wait, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+    }
+    return Math.max(0, wait);
   }
 
   /** No CPU of the node came free before the call's deadline. */
