@@ -1,9 +1,14 @@
 package io.quiver.engine.index;
 
 import io.github.jbellis.jvector.disk.RandomAccessReader;
+import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.NodesIterator;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
+import io.github.jbellis.jvector.quantization.PQVectors;
+import io.github.jbellis.jvector.vector.types.ByteSequence;
 import java.util.Arrays;
+import javax.annotation.Nullable;
 
 /**
  * The base layer's neighbour lists of an on-disk graph, copied onto the heap, as DiskANN keeps its graph in memory and
@@ -82,12 +87,28 @@ final class Adjacency {
 
   /** A view of {@code graph} that reads base-layer neighbours from here and everything else through {@code reader}. */
   OnDiskGraphIndex.View view(OnDiskGraphIndex graph, RandomAccessReader reader) {
-    return new View(graph, reader);
+    return new View(graph, reader, null);
   }
 
+  /**
+   * As {@link #view(OnDiskGraphIndex, RandomAccessReader)}, for a walk that scores base-layer neighbours with
+   * {@code codes}: see {@link View#processNeighbors}.
+   */
+  OnDiskGraphIndex.View view(OnDiskGraphIndex graph, RandomAccessReader reader, PQVectors codes) {
+    return new View(graph, reader, codes);
+  }
+
+  /** Not thread-safe (its batch), like every jvector view: one per searcher. */
   private final class View extends OnDiskGraphIndex.View {
-    View(OnDiskGraphIndex graph, RandomAccessReader reader) {
+    @Nullable private final PQVectors codes;
+    /** The unvisited neighbours of the node being expanded. */
+    private int[] batch = new int[64];
+    /** What the code loads summed: kept so that the JIT cannot drop them (never read). */
+    private int touched;
+
+    View(OnDiskGraphIndex graph, RandomAccessReader reader, @Nullable PQVectors codes) {
       graph.super(reader);
+      this.codes = codes;
     }
 
     @Override
@@ -96,6 +117,48 @@ final class Adjacency {
         return super.getNeighborsIterator(level, node);
       }
       return new Edges(starts[node], starts[node + 1]);
+    }
+
+    /**
+     * jvector's expansion of a base-layer node — mark each neighbour visited, score the newly visited ones, hand them
+     * to {@code processor} in list order — with one step added before the scoring: the first and last byte of each
+     * newly visited neighbour's PQ code are loaded, all of them, then the codes are scored. Scoring a neighbour waits
+     * for its code (32 bytes at a random place of an array of 32 bytes per vector: 6.4 MB at 200,000 vectors, beyond
+     * the core's caches) and then sums its 32 table lookups; one after the other, the processor reached the next
+     * code's load only after the previous sum, so the cache misses of a list came one at a time. Loaded first, they
+     * overlap: in a micro-benchmark of the scoring alone (JDK 17, codes of 200,000 random vectors), 55 ns per
+     * neighbour fell to 35 ns, what a cached code costs; a whole width-64 search of 200,000 random 128-d vectors went
+     * from 431-450 to 409-421 µs (session 15, alternating rounds on one index). The same neighbours, scores and order
+     * as jvector's own loop ({@code AdjacencyTest}).
+     */
+    @Override
+    public void processNeighbors(int level, int node, ScoreFunction scores, ImmutableGraphIndex.IntMarker visited,
+        ImmutableGraphIndex.NeighborProcessor processor) {
+      if (level != 0 || codes == null || scores.supportsSimilarityToNeighbors()) {
+        super.processNeighbors(level, node, scores, visited, processor);
+        return;
+      }
+      int from = starts[node];
+      int to = starts[node + 1];
+      if (batch.length < to - from) {
+        batch = new int[to - from];
+      }
+      int n = 0;
+      for (int e = from; e < to; e++) {
+        int friend = neighbor(e);
+        if (visited.mark(friend)) {
+          batch[n++] = friend;
+        }
+      }
+      int t = 0;
+      for (int i = 0; i < n; i++) {
+        ByteSequence<?> code = codes.get(batch[i]);
+        t += code.get(0) + code.get(code.length() - 1);
+      }
+      touched += t;
+      for (int i = 0; i < n; i++) {
+        processor.process(batch[i], scores.similarityTo(batch[i]));
+      }
     }
   }
 

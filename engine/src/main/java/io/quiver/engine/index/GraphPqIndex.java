@@ -50,7 +50,7 @@ final class GraphPqIndex implements VectorIndex {
     this.adjacency = adjacency;
     this.searchers = graph == null ? null : new GraphSupport.SearcherPool(() -> {
       try {
-        return new GraphSearcher(adjacency.view(graph, slice.get())) {};
+        return new GraphSearcher(adjacency.view(graph, slice.get(), pq)) {};
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot read index file " + file, e);
       }
@@ -234,6 +234,21 @@ final class GraphPqIndex implements VectorIndex {
       return out;
     } finally {
       searchers.release(searcher);
+    }
+  }
+
+  /**
+   * The PQ-guided walk's candidates for {@code query} before any rerank ({@code width} of them, with their PQ
+   * scores): through the heap copy of the base layer and its expansion that loads the codes first
+   * ({@code jvectorsExpansion} false, as {@link #search} walks), or through the file with jvector's own expansion
+   * (true). A test compares the two.
+   */
+  io.github.jbellis.jvector.graph.SearchResult walk(float[] query, int width, boolean jvectorsExpansion)
+      throws IOException {
+    VectorFloat<?> qv = GraphSupport.VTS.createFloatVector(GraphSupport.graphQuery(query, metric));
+    try (GraphSearcher s = new GraphSearcher(jvectorsExpansion ? graph.getView()
+        : adjacency.view(graph, slice.get(), pq)) {}) {
+      return s.search(new DefaultSearchScoreProvider(pq.precomputedScoreFunctionFor(qv, vsf)), width, Bits.ALL);
     }
   }
 
