@@ -394,12 +394,21 @@ public final class IngestBench implements Callable<Integer> {
    * --rows} rows written in a transaction while the job waits, committed; then waits until the manifest covers them
    * and the JIT compiler has gone quiet.
    */
-  private void warmUp(WalWriter transactional, ManifestPoller poller, long firstId, int round) {
+  private double warmUp(WalWriter transactional, ManifestPoller poller, long firstId, int round) {
     Progress.say("Warm-up %d of %d: %,d rows through the job ...", round, warmupRounds, rows);
     transactional.beginTransaction();
     produce(transactional, firstId, rows);
+    long jit0 = ThreadCpu.compilerNanos();
+    long cpu0 = ThreadCpu.processNanos();
+    long t0 = System.nanoTime();
     poller.awaitCovers(exclusiveEnds(transactional.commitTransaction()), Duration.ofMinutes(30));
+    double drained = seconds(System.nanoTime() - t0);
+    long jit = ThreadCpu.compilerNanos() - jit0;
+    double share = (double) jit / Math.max(1, ThreadCpu.processNanos() - cpu0);
+    Progress.say("  drained and committed in %.1f s; JIT compiler %,d ms, %.1f%% of the process CPU", drained,
+        jit / 1_000_000, share * 100);
     ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
+    return share;
   }
 
   /** Exclusive end offsets of a token's records (a WAL's end offsets lie past its commit markers). */
