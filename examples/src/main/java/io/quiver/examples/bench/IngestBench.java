@@ -392,9 +392,9 @@ public final class IngestBench implements Callable<Integer> {
    * One warm-up round of the measured job, shaped like the measured backlog (so that the JIT compiles the paths that
    * backlog takes: transactional record batches and commit markers, full ranges sealed, a backlog drained): {@code
    * --rows} rows written in a transaction while the job waits, committed; then waits until the manifest covers them
-   * and the JIT compiler has gone quiet.
+   * (and says how much of the process's CPU the JIT compiler took meanwhile) and the JIT compiler has gone quiet.
    */
-  private double warmUp(WalWriter transactional, ManifestPoller poller, long firstId, int round) {
+  private void warmUp(WalWriter transactional, ManifestPoller poller, long firstId, int round) {
     Progress.say("Warm-up %d of %d: %,d rows through the job ...", round, warmupRounds, rows);
     transactional.beginTransaction();
     produce(transactional, firstId, rows);
@@ -408,7 +408,6 @@ public final class IngestBench implements Callable<Integer> {
     Progress.say("  drained and committed in %.1f s; JIT compiler %,d ms, %.1f%% of the process CPU", drained,
         jit / 1_000_000, share * 100);
     ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
-    return share;
   }
 
   /** Exclusive end offsets of a token's records (a WAL's end offsets lie past its commit markers). */

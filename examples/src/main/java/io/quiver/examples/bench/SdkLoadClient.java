@@ -29,7 +29,8 @@ import org.HdrHistogram.Histogram;
  * {@code <qps> <cpu ns> <calls> <jit ns>} (the child's own process and compiler CPU); {@code open <rate> <seconds>}
  * answers {@code <p50 µs> <p99 µs> <max µs> <gc collections> <gc ms> <start-late p50 µs> <start-late p99 µs>
  * <cpu ns> <jit ns> <latencies>} (the child's GC, how late after their scheduled times its calls began, the child's
- * CPU and its JIT compiler's during the loop, and every call's latency as an {@link #encode encoded} histogram); {@code quit} ends it. Its progress and errors go to the bench's stderr.
+ * CPU and its JIT compiler's during the loop, and every call's latency as an {@link #encode encoded} histogram);
+ * {@code quit} ends it. Its progress and errors go to the bench's stderr.
  */
 final class SdkLoadClient {
   private SdkLoadClient() {}
