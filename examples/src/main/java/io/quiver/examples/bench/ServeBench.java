@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -348,18 +349,36 @@ public final class ServeBench implements Callable<Integer> {
    * or eight.
    */
   private void warmUp(IntConsumer inProcess, SdkLoadClient.Handle sdk) throws Exception {
-    for (int i = 1; i <= MAX_WARM_UP; i++) {
-      long jit0 = ThreadCpu.compilerNanos();
-      long cpu0 = ThreadCpu.processNanos();
+    untilJitSettled("warm-up", MAX_WARM_UP, () -> {
       LoadLoops.closedLoop(inProcess, threads, seconds);
       double[] client = sdk.closed(seconds);
+      return new double[] {client[1], client[3]}; // the client's CPU and JIT ns during its closed loop
+    });
+  }
+
+  /** A pair of loops, one per side; answers the SDK client's {CPU ns, JIT compiler ns} during its loop. */
+  @FunctionalInterface
+  private interface LoopPair {
+    double[] run() throws Exception;
+  }
+
+  /**
+   * Runs {@code pair} until the JIT has settled (the compiler threads under {@link #JIT_SETTLED} of the node's and
+   * the client's process CPU during a pair), at most {@code maxPairs} times. The node's compiler threads run below its
+   * request threads (the serving JVM flags, bin/quiver): busy loops leave them little CPU, so what the loops made hot
+   * is compiled after them, on the idle CPU (at most {@value #JIT_DRAIN_SECONDS} s), and counted in the pair's share.
+   */
+  private void untilJitSettled(String what, int maxPairs, LoopPair pair) throws Exception {
+    for (int i = 1; i <= maxPairs; i++) {
+      long jit0 = ThreadCpu.compilerNanos();
+      long cpu0 = ThreadCpu.processNanos();
+      double[] client = pair.run();
       long loopsCpu = ThreadCpu.processNanos() - cpu0;
-      // The node's compiler threads run below its request threads (the serving JVM flags, bin/quiver): closed loops
-      // leave them little CPU, so what the loops made hot is compiled now, on the idle CPU, and counted here
       ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(JIT_DRAIN_SECONDS));
-      double share = (ThreadCpu.compilerNanos() - jit0 + client[3]) / Math.max(1, loopsCpu + client[1]);
-      Progress.say("warm-up %d: JIT compiler threads %.1f%% of the CPU (node and client processes; the node's until "
-          + "it went quiet after the loops)", i, share * 100);
+      long nodeJit = ThreadCpu.compilerNanos() - jit0;
+      double share = (nodeJit + client[1]) / Math.max(1, loopsCpu + client[0]);
+      Progress.say("%s %d: JIT compiler CPU %d ms (node), %.1f%% of the CPU (node and client processes; the node's "
+          + "until it went quiet after the loops)", what, i, nodeJit / 1_000_000, share * 100);
       if (share < JIT_SETTLED) {
         return;
       }
@@ -367,30 +386,19 @@ public final class ServeBench implements Callable<Integer> {
   }
 
   /**
-   * Unmeasured windows of each side at {@code rate} before the measured ones, in pairs, until the JIT has settled as
-   * in {@link #warmUp} (the compiler threads under {@link #JIT_SETTLED} of the process CPU during a pair, the node's
-   * counted until it went quiet after it), at most {@value #MAX_OPEN_WARM_UP} pairs: the open loops run code the
+   * Unmeasured windows of each side at {@code rate} before the measured ones, in pairs, until the JIT has settled
+   * ({@link #untilJitSettled}), at most {@value #MAX_OPEN_WARM_UP} pairs: the open loops run code the
    * closed loops of the warm-up never ran (the generators' pacing and histograms, the node's transport between calls
    * rather than under a queue of them, its gate without a queue). One pair left the node compiling 0.9-1.4 s of CPU
    * inside the first measured window (session 15: 2.8 s during that pair), on the node's CPU, at the cost of that
    * window's tail.
    */
   private void openLoopWarmUp(SdkLoadClient.Handle sdk, IntConsumer inProcess, double rate) throws Exception {
-    for (int i = 1; i <= MAX_OPEN_WARM_UP; i++) {
-      long jit0 = ThreadCpu.compilerNanos();
-      long cpu0 = ThreadCpu.processNanos();
-      double[] client = sdk.open(rate, seconds).numbers(); // [7]: its CPU ns, [8]: its JIT's
+    untilJitSettled(String.format(Locale.ROOT, "open-loop warm-up at %.0f QPS, pair", rate), MAX_OPEN_WARM_UP, () -> {
+      double[] client = sdk.open(rate, seconds).numbers();
       LoadLoops.openLoop(inProcess, rate, seconds, threads * 2, new Histogram(3), new Histogram(3));
-      long loopsCpu = ThreadCpu.processNanos() - cpu0;
-      ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(JIT_DRAIN_SECONDS));
-      long nodeJit = ThreadCpu.compilerNanos() - jit0;
-      double share = (nodeJit + client[8]) / Math.max(1, loopsCpu + client[7]);
-      Progress.say("open-loop warm-up %d at %.0f QPS: JIT compiler CPU %d ms (node), %.1f%% of the CPU (node and "
-          + "client processes)", i, rate, nodeJit / 1_000_000, share * 100);
-      if (share < JIT_SETTLED) {
-        return;
-      }
-    }
+      return new double[] {client[7], client[8]}; // the client's CPU and JIT ns during its open loop
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.quiver.serving.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Deadline;
 import io.quiver.serving.internal.NodeRequest;
@@ -32,7 +33,7 @@ class NodeServiceTest {
     long now = System.nanoTime();
     long end = NodeService.budgetEnd(NodeRequest.newBuilder().setWaitMillis(60_000).build(), now);
     long wait = NodeService.gateWaitNanos(Deadline.after(100, TimeUnit.MILLISECONDS), end, now);
-    assertEquals(true, wait > 0 && wait <= 100 * MS, "waits " + wait + " ns");
+    assertTrue(wait > 0 && wait <= 100 * MS, "waits " + wait + " ns");
     // and the budget when it comes first
     assertEquals(20 * MS, NodeService.gateWaitNanos(Deadline.after(10, TimeUnit.SECONDS), now + 20 * MS, now));
     // an expired deadline: no wait at all
