@@ -1,5 +1,7 @@
 package io.quiver.engine.segment;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import javax.annotation.Nullable;
 
 /**
@@ -12,6 +14,9 @@ public record FieldStats(@Nullable Object min, @Nullable Object max, long nullCo
   static final class Collector {
     private Comparable<Object> min;
     private Comparable<Object> max;
+    /** The UTF-8 bytes of a text {@link #min} and {@link #max}, or null until {@link #addUtf8} needs them. */
+    private byte[] minUtf8;
+    private byte[] maxUtf8;
     private long nulls;
     private final boolean ordered;
 
@@ -19,10 +24,14 @@ public record FieldStats(@Nullable Object min, @Nullable Object max, long nullCo
       this.ordered = ordered;
     }
 
+    void addNull() {
+      nulls++;
+    }
+
     @SuppressWarnings("unchecked")
     void add(@Nullable Object value) {
       if (value == null) {
-        nulls++;
+        addNull();
         return;
       }
       if (!ordered) {
@@ -31,10 +40,72 @@ public record FieldStats(@Nullable Object min, @Nullable Object max, long nullCo
       Comparable<Object> c = (Comparable<Object>) value;
       if (min == null || compare(c, min) < 0) {
         min = c;
+        minUtf8 = null;
       }
       if (max == null || compare(c, max) > 0) {
         max = c;
+        maxUtf8 = null;
       }
+    }
+
+    /** Adds an INT32 ({@code int32}) or INT64 value without boxing it unless it is a new min or max. */
+    void addLong(long value, boolean int32) {
+      if (!ordered) {
+        return;
+      }
+      if (min == null || value < ((Number) min).longValue()) {
+        min = box(value, int32);
+      }
+      if (max == null || value > ((Number) max).longValue()) {
+        max = box(value, int32);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Comparable<Object> box(long value, boolean int32) {
+      Object boxed; // not a conditional expression: that would unbox both and box the Integer as a Long
+      if (int32) {
+        boxed = Integer.valueOf((int) value);
+      } else {
+        boxed = Long.valueOf(value);
+      }
+      return (Comparable<Object>) boxed;
+    }
+
+    /**
+     * Adds a text value given as its UTF-8 bytes {@code b[from, from + len)}, compared in UTF-8 byte order (the order
+     * of {@link #compareCodePoints}); a String is made only for a new min or max.
+     */
+    @SuppressWarnings("unchecked")
+    void addUtf8(byte[] b, int from, int len) {
+      if (!ordered) {
+        return;
+      }
+      if (min == null || Arrays.compareUnsigned(b, from, from + len, minUtf8((String) (Object) min), 0,
+          minUtf8.length) < 0) {
+        min = (Comparable<Object>) (Object) new String(b, from, len, StandardCharsets.UTF_8);
+        minUtf8 = Arrays.copyOfRange(b, from, from + len);
+      }
+      if (max == null || Arrays.compareUnsigned(b, from, from + len, maxUtf8((String) (Object) max), 0,
+          maxUtf8.length) > 0) {
+        max = (Comparable<Object>) (Object) new String(b, from, len, StandardCharsets.UTF_8);
+        maxUtf8 = Arrays.copyOfRange(b, from, from + len);
+      }
+    }
+
+    /** {@link #min}'s UTF-8 bytes (kept while text arrives as bytes, made again after a String set it). */
+    private byte[] minUtf8(String currentMin) {
+      if (minUtf8 == null) {
+        minUtf8 = currentMin.getBytes(StandardCharsets.UTF_8);
+      }
+      return minUtf8;
+    }
+
+    private byte[] maxUtf8(String currentMax) {
+      if (maxUtf8 == null) {
+        maxUtf8 = currentMax.getBytes(StandardCharsets.UTF_8);
+      }
+      return maxUtf8;
     }
 
     /** Strings by code point (UTF-8 byte order, as Parquet and the filter pruner order them), others naturally. */

@@ -4,6 +4,7 @@ import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.DataType;
 import io.quiver.engine.schema.FieldSchema;
 import io.quiver.engine.schema.Row;
+import io.quiver.engine.wal.EncodedRow;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ final class SegmentFileWriter implements Closeable {
   /** Per schema field: its index in {@link #scalars}, or -1 for a vector field. */
   private final int[] scalarIndex;
   private final String[] names;
+  private final DataType[] types;
   private final VectorPages[] vectors; // per schema field, null for scalars
   private final int metaIndex;
   private final int seqIndex;
@@ -91,10 +93,12 @@ final class SegmentFileWriter implements Closeable {
     List<FieldSchema> fields = schema.fields();
     this.scalarIndex = new int[fields.size()];
     this.names = new String[fields.size()];
+    this.types = new DataType[fields.size()];
     this.vectors = new VectorPages[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
       FieldSchema f = fields.get(i);
       names[i] = f.name();
+      types[i] = f.type();
       if (f.type() == DataType.FLOAT_VECTOR) {
         scalarIndex[i] = -1;
         vectors[i] = new VectorPages(parquet.getColumnDescription(new String[] {f.name(), "list", "element"}),
@@ -181,6 +185,50 @@ final class SegmentFileWriter implements Closeable {
         writeNull(metaIndex);
       }
     }
+    endRow(seq, offset);
+  }
+
+  /**
+   * Appends one row parsed in place from a WAL record of this file's schema version, with its system columns: a
+   * vector's bytes go straight into its page and text bytes into their column (written the same as {@link #write(Row,
+   * long, long)} writes the decoded row: {@code EncodedRowWriteTest} compares the files byte for byte).
+   */
+  void write(EncodedRow row, long seq, long offset) throws IOException {
+    byte[] b = row.bytes();
+    for (int i = 0; i < names.length; i++) {
+      if (vectors[i] != null) {
+        vectors[i].add(b, row.start(i), vectorPageWriters[i]);
+        continue;
+      }
+      int k = scalarIndex[i];
+      if (row.isNull(i)) {
+        writeNull(k);
+        continue;
+      }
+      ColumnWriter w = scalarWriters[k];
+      int d = scalarMaxDefinition[k];
+      switch (types[i]) {
+        case BOOL -> w.write(row.boolValue(i), 0, d);
+        case INT32 -> w.write((int) row.longValue(i), 0, d);
+        case INT64 -> w.write(row.longValue(i), 0, d);
+        case FLOAT -> w.write(row.floatValue(i), 0, d);
+        case DOUBLE -> w.write(row.doubleValue(i), 0, d);
+        case VARCHAR, JSON -> w.write(Binary.fromReusedByteArray(b, row.start(i), row.length(i)), 0, d);
+        default -> throw new IllegalStateException("Unhandled type " + types[i] + " of field " + names[i]);
+      }
+    }
+    if (metaIndex >= 0) {
+      if (row.hasMeta()) {
+        scalarWriters[metaIndex].write(Binary.fromReusedByteArray(b, row.metaStart(), row.metaLength()), 0,
+            scalarMaxDefinition[metaIndex]);
+      } else {
+        writeNull(metaIndex);
+      }
+    }
+    endRow(seq, offset);
+  }
+
+  private void endRow(long seq, long offset) throws IOException {
     scalarWriters[seqIndex].write(seq, 0, 0);
     scalarWriters[seqIndex + 1].write(offset, 0, 0);
     columns.endRecord();

@@ -6,6 +6,7 @@ import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.DataType;
 import io.quiver.engine.schema.FieldSchema;
 import io.quiver.engine.schema.Row;
+import io.quiver.engine.wal.EncodedRow;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +43,7 @@ public final class SegmentWriter implements Closeable {
   private final Schema avro;
   private final SegmentFileWriter writer;
   private final FieldStats.Collector[] collectors;
+  private final DataType[] types;
   private long rows;
   private long firstOffset = -1;
   private long lastOffset = -1;
@@ -58,8 +60,10 @@ public final class SegmentWriter implements Closeable {
     this.avro = AvroSchemas.segmentSchema(schema);
     List<FieldSchema> fields = schema.fields();
     this.collectors = new FieldStats.Collector[fields.size()];
+    this.types = new DataType[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
       DataType t = fields.get(i).type();
+      types[i] = t;
       collectors[i] = t.isVector() ? null : new FieldStats.Collector(t != DataType.JSON);
     }
     Configuration wconf = new Configuration(conf);
@@ -124,6 +128,48 @@ public final class SegmentWriter implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write to segment " + segmentId, e);
     }
+    written(offset);
+  }
+
+  /**
+   * Appends a row parsed in place from a WAL record ({@link EncodedRow#parse} accepted it, so it is valid) of this
+   * segment's schema version; the same rows, stats and file as {@link #write(Row, long, long)} of the decoded row.
+   */
+  public void write(EncodedRow row, long seq, long offset) {
+    if (finished) {
+      throw new IllegalStateException("Segment " + segmentId + " is already finished");
+    }
+    if (row.schema().version() != schema.version()) {
+      throw new IllegalArgumentException("Segment " + segmentId + " holds schema version " + schema.version()
+          + ", not " + row.schema().version());
+    }
+    for (int i = 0; i < collectors.length; i++) {
+      FieldStats.Collector c = collectors[i];
+      if (c == null) {
+        continue;
+      }
+      if (row.isNull(i)) {
+        c.addNull();
+        continue;
+      }
+      switch (types[i]) {
+        case INT32, INT64 -> c.addLong(row.longValue(i), types[i] == DataType.INT32);
+        case VARCHAR, JSON -> c.addUtf8(row.bytes(), row.start(i), row.length(i));
+        case BOOL -> c.add(row.boolValue(i));
+        case FLOAT -> c.add(row.floatValue(i));
+        case DOUBLE -> c.add(row.doubleValue(i));
+        default -> throw new IllegalStateException("Unhandled type " + types[i]);
+      }
+    }
+    try {
+      writer.write(row, seq, offset);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write to segment " + segmentId, e);
+    }
+    written(offset);
+  }
+
+  private void written(long offset) {
     if (firstOffset < 0 || offset < firstOffset) {
       firstOffset = offset;
     }

@@ -76,6 +76,17 @@ final class VectorPages {
     }
   }
 
+  /**
+   * Appends one row's vector given as its {@code dim} little-endian floats in {@code b} from {@code from} (the bytes a
+   * PLAIN page holds, checked by the caller); writes the page when it is full.
+   */
+  void add(byte[] b, int from, PageWriter out) throws IOException {
+    values.put(b, from, dim * 4);
+    if (++rows == pageRows) {
+      flush(out);
+    }
+  }
+
   /** Writes the buffered rows as one data page (nothing when none are buffered). */
   void flush(PageWriter out) throws IOException {
     if (rows == 0) {

@@ -7,6 +7,9 @@ import io.quiver.engine.schema.AvroSchemas;
 import io.quiver.engine.schema.CollectionSchema;
 import io.quiver.engine.schema.Row;
 import io.quiver.engine.testing.TestData;
+import io.quiver.engine.wal.EncodedRow;
+import io.quiver.engine.wal.WalCodec;
+import io.quiver.engine.wal.WalRecord;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
@@ -134,5 +137,45 @@ class SegmentFileWriterTest {
             .isEqualTo((float[]) rows.get(i).get(2));
       }
     }
+  }
+
+  /**
+   * A WAL record parsed in place ({@link EncodedRow}) writes the same segment as its decoded row: the data files are
+   * equal byte for byte and so are the stats (every type, nulls, dynamic fields, two partitions' names, several row
+   * groups and vector pages).
+   */
+  @Test
+  void aRecordParsedInPlaceWritesTheSameSegmentAsItsDecodedRow() throws Exception {
+    CollectionSchema s = TestData.docs(40);
+    WalCodec codec = new WalCodec(s);
+    EncodedRow in = new EncodedRow(s);
+    Configuration small = new Configuration(conf);
+    small.setLong(org.apache.parquet.hadoop.ParquetOutputFormat.BLOCK_SIZE, 64 << 10);
+    org.apache.hadoop.fs.Path decodedDir = new org.apache.hadoop.fs.Path(tmp.resolve("decoded").toUri());
+    org.apache.hadoop.fs.Path inPlaceDir = new org.apache.hadoop.fs.Path(tmp.resolve("in-place").toUri());
+    List<Row> rows = TestData.docs(s, -1_000, 9_000, 8);
+    try (SegmentWriter decoded = SegmentWriter.create(small, decodedDir, s, "seg", "_default", 2);
+        SegmentWriter inPlace = SegmentWriter.create(small, inPlaceDir, s, "seg", "_default", 2)) {
+      for (int i = 0; i < rows.size(); i++) {
+        byte[] value = codec.encode(WalRecord.upsert(s.version(), i % 2 == 0 ? "_default" : "p1", rows.get(i).get(0),
+            rows.get(i)));
+        WalRecord r = codec.decode(value);
+        assertThat(in.parse(value, 0, value.length)).as("row %s parsed in place", i).isTrue();
+        decoded.write(r.row(), i % 4, 100 + i);
+        inPlace.write(in, i % 4, 100 + i);
+      }
+      SegmentStats a = decoded.finish();
+      SegmentStats b = inPlace.finish();
+      assertThat(b.fields()).as("field stats (values and their types)").isEqualTo(a.fields());
+      assertThat(b.toBytes()).as("stats file").isEqualTo(a.toBytes());
+      assertThat(a.fields().get("title").min()).as("a text min").isEqualTo("doc -1");
+    }
+    byte[] expected = java.nio.file.Files.readAllBytes(tmp.resolve("decoded/segments/seg/" + SegmentFiles.DATA_FILE));
+    try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(
+        SegmentFiles.segmentDir(decodedDir, "seg"), SegmentFiles.DATA_FILE), conf))) {
+      assertThat(f.getRowGroups()).as("row groups").hasSizeGreaterThan(5);
+    }
+    assertThat(java.nio.file.Files.readAllBytes(tmp.resolve("in-place/segments/seg/" + SegmentFiles.DATA_FILE)))
+        .as("data file written in place").isEqualTo(expected);
   }
 }

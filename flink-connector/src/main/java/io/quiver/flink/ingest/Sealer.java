@@ -12,6 +12,7 @@ import io.quiver.engine.segment.DeleteFiles;
 import io.quiver.engine.segment.SegmentFiles;
 import io.quiver.engine.segment.SegmentStats;
 import io.quiver.engine.segment.SegmentWriter;
+import io.quiver.engine.wal.EncodedRow;
 import io.quiver.engine.wal.WalDecodeException;
 import io.quiver.engine.wal.WalOp;
 import io.quiver.engine.wal.WalRecord;
@@ -31,8 +32,9 @@ import org.apache.hadoop.fs.Path;
  * offset). Names are deterministic in (collection, shard, first, last offset of the range), so a replay of the same
  * range rewrites the same files. The files become visible only when the manifest commit that lists them lands.
  *
- * <p>Each record is decoded once, here, and rows stream into the segment writers in offset order, so decoded rows die
- * young. Last write wins by offset among the records that decode: a first pass groups the records by Kafka key
+ * <p>Each record is decoded once, here, and rows stream into the segment writers in offset order. Most records
+ * (inserts and upserts of the current schema version) are parsed in place ({@link EncodedRow}) and their bytes copied
+ * into the segment's columns without an object per row; the others are decoded into rows that die young. Last write wins by offset among the records that decode: a first pass groups the records by Kafka key
  * (a valid record's key is its primary key's bytes, which {@link WalDecoder} checks), and only for keys written more
  * than once are records decoded ahead, newest first, until the latest valid one — so a poison record never hides an
  * earlier valid write of its key. Records that do not decode become dead letters of the result.
@@ -47,6 +49,8 @@ final class Sealer {
   private final Map<String, IndexSpec> indexSpecs;
   private final SegmentIndexer indexer;
   private final WalDecoder decoder;
+  /** The record being written when it is an insert or upsert of the current schema version (most are). */
+  private final EncodedRow inPlace;
 
   Sealer(String collection, Configuration conf, Path collectionDir, CollectionSchema schema,
       List<CollectionSchema> previousSchemas, Map<String, IndexSpec> indexSpecs, SegmentIndexer indexer) {
@@ -57,6 +61,7 @@ final class Sealer {
     this.indexSpecs = indexSpecs;
     this.indexer = indexer;
     this.decoder = new WalDecoder(schema, previousSchemas);
+    this.inPlace = new EncodedRow(schema);
   }
 
   /** A sealed range: the piece for the committer and the range's records that could not be decoded. */
@@ -105,6 +110,12 @@ final class Sealer {
           }
           rec = a.winner();
         } else {
+          if (parsedInPlace(records, i)) {
+            if (!superseded[i]) {
+              writer(writers, baseId, shard, inPlace.partition()).write(inPlace, 0, records.offset(i));
+            }
+            continue;
+          }
           try {
             rec = decode(records, i);
           } catch (WalDecodeException e) {
@@ -121,14 +132,7 @@ final class Sealer {
         if (rec.op() == WalOp.DELETE) {
           deletes.add(new DeleteFiles.Delete(rec.pk(), records.offset(i)));
         } else {
-          String partition = rec.partition();
-          SegmentWriter w = writers.get(partition);
-          if (w == null) {
-            String id = WalRecord.DEFAULT_PARTITION.equals(partition) ? baseId : baseId + "-" + partition;
-            w = SegmentWriter.create(conf, collectionDir, schema, id, partition, shard);
-            writers.put(partition, w);
-          }
-          w.write(rec.row(), 0, records.offset(i));
+          writer(writers, baseId, shard, rec.partition()).write(rec.row(), 0, records.offset(i));
         }
       }
       for (SegmentWriter w : writers.values()) {
@@ -150,6 +154,29 @@ final class Sealer {
     FailurePoints.check(FailurePoints.SEAL_AFTER_FILES);
     return new Result(new SealedPiece(shard, first, last, segments.toString(), deleteFiles.toString()),
         deadLetters);
+  }
+
+  /** The segment writer of {@code partition}'s rows in this range, opened at its first row. */
+  private SegmentWriter writer(Map<String, SegmentWriter> writers, String baseId, int shard, String partition) {
+    SegmentWriter w = writers.get(partition);
+    if (w == null) {
+      String id = WalRecord.DEFAULT_PARTITION.equals(partition) ? baseId : baseId + "-" + partition;
+      w = SegmentWriter.create(conf, collectionDir, schema, id, partition, shard);
+      writers.put(partition, w);
+    }
+    return w;
+  }
+
+  /**
+   * Whether record {@code i} parsed in place into {@link #inPlace} (an insert or upsert of the current schema version
+   * that passes every check, keyed by its primary key's bytes); otherwise it goes through {@link #decode}, which
+   * converts it or names what is wrong with it.
+   */
+  private boolean parsedInPlace(RawRange records, int i) {
+    int len = records.valueLength(i);
+    byte[] b = records.bytes(i);
+    return len >= 0 && inPlace.parse(b, records.valueStart(i), len)
+        && inPlace.isKey(b, records.keyStart(i), records.keyLength(i));
   }
 
   private WalRecord decode(RawRange records, int i) {

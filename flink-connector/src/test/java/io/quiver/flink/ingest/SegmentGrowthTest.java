@@ -184,6 +184,47 @@ class SegmentGrowthTest {
     }
   }
 
+  /**
+   * Records parsed in place (most) and records decoded (the rest) in one range: both kinds of rows land in the
+   * segments of their partitions, and what only the decoder can name becomes a dead letter with its reason.
+   */
+  @Test
+  void recordsParsedInPlaceAndDecodedRecordsSealTogether() throws Exception {
+    Row nan = Row.of(SCHEMA, Map.of("id", 23L, "emb", new float[] {23, 1, 2, 3}));
+    byte[] nanValue = codec.encode(WalRecord.insert(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, 23L, nan));
+    byte[] twentyThree = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(23f).array();
+    for (int i = 0; ; i++) {
+      if (java.util.Arrays.equals(nanValue, i, i + 4, twentyThree, 0, 4)) {
+        ByteBuffer.wrap(nanValue).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(i, Float.NaN);
+        break;
+      }
+    }
+    Row p1 = Row.of(SCHEMA, Map.of("id", 24L, "emb", new float[] {24, 1, 2, 3}));
+    try (SegmentGrowth g = growth(options(6, Duration.ofHours(1)))) {
+      ShardGrowth s = g.open(new WalSplit(0, 0));
+      g.add(s, insert(0, 0, 20, 0), 1, out::add);
+      ConsumerRecord<ByteBuffer, ByteBuffer> wrongKey = insert(0, 1, 21, 0);
+      g.add(s, record(0, 1, 0, Sharding.keyBytes(22L), wrongKey.value().array()), 1, out::add);
+      g.add(s, record(0, 2, 0, Sharding.keyBytes(23L), nanValue), 1, out::add);
+      g.add(s, record(0, 3, 0, Sharding.keyBytes(24L), codec.encode(WalRecord.insert(SCHEMA.version(), "p1", 24L,
+          p1))), 1, out::add);
+      g.add(s, insert(0, 4, 25, 0), 1, out::add);
+      g.add(s, upsert(0, 5, 25), 1, out::add);
+      g.emitFinished(true, out::add);
+      assertThat(deadLetters()).extracting(d -> d.offset).containsExactly(1L, 2L);
+      assertThat(deadLetters().get(0).error).contains("not the primary key's bytes");
+      assertThat(deadLetters().get(1).error).contains("element 0 is NaN");
+      SealedPiece p = pieces().get(0);
+      assertThat(p.segments).as("a segment per partition").contains("\"partition\":\"p1\"")
+          .contains("\"partition\":\"_default\"");
+      Map<Object, float[]> rows = sealedRows(p);
+      assertThat(rows.keySet()).containsExactlyInAnyOrder(20L, 24L, 25L);
+      assertThat(rows.get(20L)).containsExactly(20, 1, 2, 3);
+      assertThat(rows.get(24L)).containsExactly(24, 1, 2, 3);
+      assertThat(rows.get(25L)).as("the upsert's vector").containsExactly(-25, 1, 2, 3);
+    }
+  }
+
   private ConsumerRecord<ByteBuffer, ByteBuffer> upsert(int shard, long offset, long id) {
     Row row = Row.of(SCHEMA, Map.of("id", id, "emb", new float[] {-id, 1, 2, 3}));
     byte[] value = codec.encode(WalRecord.upsert(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, id, row));
