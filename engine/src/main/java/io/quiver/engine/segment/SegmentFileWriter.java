@@ -190,8 +190,8 @@ final class SegmentFileWriter implements Closeable {
 
   /**
    * Appends one row parsed in place from a WAL record of this file's schema version, with its system columns: a
-   * vector's bytes go straight into its page and text bytes into their column (written the same as {@link #write(Row,
-   * long, long)} writes the decoded row: {@code EncodedRowWriteTest} compares the files byte for byte).
+   * vector's bytes go straight into its page and text bytes into their column, the same file as {@link #write(Row,
+   * long, long)} of the decoded row writes ({@code SegmentFileWriterTest} compares the two byte for byte).
    */
   void write(EncodedRow row, long seq, long offset) throws IOException {
     byte[] b = row.bytes();

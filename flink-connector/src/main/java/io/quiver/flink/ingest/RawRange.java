@@ -1,6 +1,9 @@
 package io.quiver.flink.ingest;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +20,9 @@ import javax.annotation.Nullable;
  * <p>Appended by the task thread, then handed to the seal thread and never touched by the task thread again.
  */
 final class RawRange {
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+      ByteOrder.LITTLE_ENDIAN);
+
   /** Size of a pooled chunk: large enough that per-chunk costs vanish, small enough to pool a few per shard. */
   static final int CHUNK_BYTES = 1 << 20;
 
@@ -191,7 +197,11 @@ final class RawRange {
    */
   private static long hash(byte[] b, int from, int to) {
     long h = to - from;
-    for (int p = from; p < to; p++) {
+    int p = from;
+    for (; p + Long.BYTES <= to; p += Long.BYTES) { // eight bytes at a time: an INT64 key is one step
+      h = Long.rotateLeft((h ^ (long) LONG_LE.get(b, p)) * 0x9E3779B97F4A7C15L, 31);
+    }
+    for (; p < to; p++) {
       h = h * 0x9E3779B97F4A7C15L + (b[p] & 0xff);
     }
     h ^= h >>> 33; // MurmurHash3's fmix64

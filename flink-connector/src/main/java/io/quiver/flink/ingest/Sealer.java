@@ -32,10 +32,11 @@ import org.apache.hadoop.fs.Path;
  * offset). Names are deterministic in (collection, shard, first, last offset of the range), so a replay of the same
  * range rewrites the same files. The files become visible only when the manifest commit that lists them lands.
  *
- * <p>Each record is decoded once, here, and rows stream into the segment writers in offset order. Most records
- * (inserts and upserts of the current schema version) are parsed in place ({@link EncodedRow}) and their bytes copied
- * into the segment's columns without an object per row; the others are decoded into rows that die young. Last write wins by offset among the records that decode: a first pass groups the records by Kafka key
- * (a valid record's key is its primary key's bytes, which {@link WalDecoder} checks), and only for keys written more
+ * <p>Each record is read once, here, and rows stream into the segment writers in offset order. Most records (inserts
+ * and upserts of the current schema version) are parsed in place ({@link EncodedRow}) and their bytes copied into the
+ * segment's columns without an object per row; the others are decoded into rows that die young. Last write wins by
+ * offset among the records that decode: a first pass groups the records by Kafka key (a valid record's key is its
+ * primary key's bytes, which {@link WalDecoder} and {@link EncodedRow#isKey} check), and only for keys written more
  * than once are records decoded ahead, newest first, until the latest valid one — so a poison record never hides an
  * earlier valid write of its key. Records that do not decode become dead letters of the result.
  *

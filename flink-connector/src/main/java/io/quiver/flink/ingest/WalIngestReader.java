@@ -1,7 +1,7 @@
 package io.quiver.flink.ingest;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +28,8 @@ final class WalIngestReader
     extends SingleThreadMultiplexSourceReaderBase<ConsumerRecord<ByteBuffer, ByteBuffer>, IngestEvent, WalSplit,
         ShardGrowth> {
   private final SegmentGrowth growth;
-  private final Map<String, ShardGrowth> growths = new HashMap<>();
+  /** Every split's growth (splits are only ever added): looked through before every record, so a list, not a map. */
+  private final List<ShardGrowth> growths = new ArrayList<>();
   private final ScheduledExecutorService timer;
 
   WalIngestReader(Supplier<SplitReader<ConsumerRecord<ByteBuffer, ByteBuffer>, WalSplit>> fetchers,
@@ -47,7 +48,7 @@ final class WalIngestReader
   public InputStatus pollNext(ReaderOutput<IngestEvent> output) throws Exception {
     Consumer<IngestEvent> out = output::collect;
     growth.emitFinished(false, out);
-    growth.sealAged(System.currentTimeMillis(), growths.values(), out);
+    growth.sealAged(System.currentTimeMillis(), growths, out);
     return super.pollNext(output);
   }
 
@@ -59,7 +60,7 @@ final class WalIngestReader
       return records;
     }
     CompletableFuture<Sealer.Result> seal = growth.oldestSeal();
-    long due = growth.nextDeadline(growths.values());
+    long due = growth.nextDeadline(growths);
     long now = System.currentTimeMillis();
     if ((seal != null && seal.isDone()) || due <= now) {
       return CompletableFuture.completedFuture(null);
@@ -84,7 +85,7 @@ final class WalIngestReader
   @Override
   protected ShardGrowth initializedState(WalSplit split) {
     ShardGrowth g = growth.open(split);
-    growths.put(split.splitId(), g);
+    growths.add(g);
     return g;
   }
 
