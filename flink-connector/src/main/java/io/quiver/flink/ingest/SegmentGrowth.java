@@ -102,7 +102,8 @@ final class SegmentGrowth implements AutoCloseable {
 
   /**
    * Takes one record of {@code s}'s partition, consumed at wall-clock time {@code now}. Finished seals are emitted by
-   * the caller ({@link #emitFinished}, which the reader runs before every record), or here when the seal queue is full.
+   * the caller ({@link #emitFinished}, which the reader runs before every batch of records), or here when the seal queue
+   * is full.
    */
   void add(ShardGrowth s, ConsumerRecord<ByteBuffer, ByteBuffer> r, long now, Consumer<IngestEvent> out)
       throws Exception {

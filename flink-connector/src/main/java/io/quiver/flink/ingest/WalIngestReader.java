@@ -20,22 +20,27 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The ingestion job's source reader: its fetcher thread polls the WAL partitions of its splits ({@link WalFetcher});
- * its task thread turns each record into its shard's growing segment ({@link SegmentGrowth}) right where it is read —
- * no shuffle, no keyed state — and emits sealed pieces and dead letters. Besides records, it wakes up for due age
+ * its task thread takes a poll's records of one partition at a time and turns each record into its shard's growing
+ * segment ({@link SegmentGrowth}) right where it is read — no shuffle, no keyed state — and emits sealed pieces and
+ * dead letters. Besides records, it wakes up for due age
  * seals and finished background seals. A checkpoint stores one offset per shard ({@link #toSplitType}).
  */
 final class WalIngestReader
-    extends SingleThreadMultiplexSourceReaderBase<ConsumerRecord<ByteBuffer, ByteBuffer>, IngestEvent, WalSplit,
+    extends SingleThreadMultiplexSourceReaderBase<List<ConsumerRecord<ByteBuffer, ByteBuffer>>, IngestEvent, WalSplit,
         ShardGrowth> {
   private final SegmentGrowth growth;
-  /** Every split's growth (splits are only ever added): looked through before every record, so a list, not a map. */
+  /** Every split's growth (splits are only ever added): looked through before every batch, so a list, not a map. */
   private final List<ShardGrowth> growths = new ArrayList<>();
   private final ScheduledExecutorService timer;
 
-  WalIngestReader(Supplier<SplitReader<ConsumerRecord<ByteBuffer, ByteBuffer>, WalSplit>> fetchers,
+  WalIngestReader(Supplier<SplitReader<List<ConsumerRecord<ByteBuffer, ByteBuffer>>, WalSplit>> fetchers,
       SegmentGrowth growth, SourceReaderContext context) {
-    super(fetchers, (record, output, state) -> growth.add(state, record, System.currentTimeMillis(),
-        output::collect), context.getConfiguration(), context);
+    super(fetchers, (records, output, state) -> {
+      Consumer<IngestEvent> out = output::collect;
+      for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
+        growth.add(state, r, System.currentTimeMillis(), out);
+      }
+    }, context.getConfiguration(), context);
     this.growth = growth;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quiver-seal-timer-" + context.getIndexOfSubtask());
