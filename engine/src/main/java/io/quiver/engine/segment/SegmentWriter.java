@@ -139,6 +139,9 @@ public final class SegmentWriter implements Closeable {
     if (finished) {
       throw new IllegalStateException("Segment " + segmentId + " is already finished");
     }
+    if (!row.isValid()) {
+      throw new IllegalStateException("Segment " + segmentId + ": the row's last parse did not accept its record");
+    }
     if (row.schema().version() != schema.version()) {
       throw new IllegalArgumentException("Segment " + segmentId + " holds schema version " + schema.version()
           + ", not " + row.schema().version());

@@ -17,11 +17,11 @@ import java.util.Arrays;
  * seal's CPU when every record was decoded into objects first.
  *
  * <p>{@link #parse} takes only what it can check completely and cheaply: the current schema version, an insert or
- * upsert, a canonical encoding (every vector in one array block of exactly its dimension, union indexes 0 or 1, no
+ * upsert, a plain encoding (every vector in one array block of exactly its dimension, union indexes 0 or 1, no
  * overflowing varint), ASCII text within its VARCHAR {@code max_length}, finite vectors, a primary key, nothing
  * after the body. Everything else — deletes, older schema versions, non-ASCII text, and every poison record — it
  * declines, and the caller decodes the record with {@link WalCodec#decode}, which converts it or refuses it with the
- * reason; so what this accepts is exactly what {@code WalCodec} would decode, with the same values
+ * reason; so what this accepts is only what {@code WalCodec} would decode, with the same values
  * ({@code EncodedRowTest} checks both on valid and on corrupted records), and no error message lives here.
  *
  * <p>Reused record after record: the values are valid until the next {@link #parse}, and only while the parsed
@@ -45,6 +45,7 @@ public final class EncodedRow {
   private final boolean stringPk;
 
   private byte[] buf;
+  private boolean valid;
   private WalOp op;
   private final boolean[] isNull;
   /** Per field: BOOL 0 or 1, INT32 and INT64 the value, FLOAT and DOUBLE the IEEE bits. */
@@ -97,7 +98,8 @@ public final class EncodedRow {
    * Never throws for any bytes.
    */
   public boolean parse(byte[] b, int off, int len) {
-    if (len < WalCodec.HEADER_BYTES || off < 0 || off + len > b.length || b[off] != WalCodec.MAGIC_0
+    valid = false;
+    if (len < WalCodec.HEADER_BYTES || off < 0 || len > b.length - off || b[off] != WalCodec.MAGIC_0
         || b[off + 1] != WalCodec.MAGIC_1 || b[off + 2] != WalCodec.FORMAT_VERSION) {
       return false;
     }
@@ -151,7 +153,19 @@ public final class EncodedRow {
       }
     }
     op = opId == WalOp.INSERT.id() ? WalOp.INSERT : WalOp.UPSERT;
-    return pos == end;
+    valid = pos == end;
+    return valid;
+  }
+
+  /** Whether the last {@link #parse} accepted its record (the values below are that record's only then). */
+  public boolean isValid() {
+    return valid;
+  }
+
+  /** Drops the reference to the last parsed bytes (their buffer is about to be reused or freed). */
+  public void clear() {
+    buf = null;
+    valid = false;
   }
 
   private boolean value(int i) {

@@ -19,6 +19,7 @@ import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
@@ -140,42 +141,59 @@ class SegmentFileWriterTest {
   }
 
   /**
-   * A WAL record parsed in place ({@link EncodedRow}) writes the same segment as its decoded row: the data files are
-   * equal byte for byte and so are the stats (every type, nulls, dynamic fields, two partitions' names, several row
-   * groups and vector pages).
+   * A WAL record parsed in place ({@link EncodedRow}) writes the same segment as its decoded row, also when the two
+   * kinds of rows alternate in one writer (as in a seal: rows decoded ahead or converted between rows parsed in place):
+   * the data files are equal byte for byte and so are the stats (every type, nulls, dynamic fields), with many small
+   * row groups and with one row group whose vector pages fill.
    */
   @Test
   void aRecordParsedInPlaceWritesTheSameSegmentAsItsDecodedRow() throws Exception {
     CollectionSchema s = TestData.docs(40);
     WalCodec codec = new WalCodec(s);
     EncodedRow in = new EncodedRow(s);
-    Configuration small = new Configuration(conf);
-    small.setLong(org.apache.parquet.hadoop.ParquetOutputFormat.BLOCK_SIZE, 64 << 10);
-    org.apache.hadoop.fs.Path decodedDir = new org.apache.hadoop.fs.Path(tmp.resolve("decoded").toUri());
-    org.apache.hadoop.fs.Path inPlaceDir = new org.apache.hadoop.fs.Path(tmp.resolve("in-place").toUri());
     List<Row> rows = TestData.docs(s, -1_000, 9_000, 8);
-    try (SegmentWriter decoded = SegmentWriter.create(small, decodedDir, s, "seg", "_default", 2);
-        SegmentWriter inPlace = SegmentWriter.create(small, inPlaceDir, s, "seg", "_default", 2)) {
-      for (int i = 0; i < rows.size(); i++) {
-        byte[] value = codec.encode(WalRecord.upsert(s.version(), i % 2 == 0 ? "_default" : "p1", rows.get(i).get(0),
-            rows.get(i)));
-        WalRecord r = codec.decode(value);
-        assertThat(in.parse(value, 0, value.length)).as("row %s parsed in place", i).isTrue();
-        decoded.write(r.row(), i % 4, 100 + i);
-        inPlace.write(in, i % 4, 100 + i);
+    for (long blockSize : new long[] {64 << 10, ParquetWriter.DEFAULT_BLOCK_SIZE}) {
+      Configuration c = new Configuration(conf);
+      c.setLong(org.apache.parquet.hadoop.ParquetOutputFormat.BLOCK_SIZE, blockSize);
+      java.util.Map<String, SegmentStats> stats = new java.util.LinkedHashMap<>();
+      for (String mode : new String[] {"decoded", "in-place", "mixed"}) {
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.resolve(blockSize + "-" + mode).toUri());
+        try (SegmentWriter w = SegmentWriter.create(c, dir, s, "seg", "_default", 2)) {
+          for (int i = 0; i < rows.size(); i++) {
+            byte[] value = codec.encode(WalRecord.upsert(s.version(), "_default", rows.get(i).get(0), rows.get(i)));
+            boolean inPlace = mode.equals("in-place") || (mode.equals("mixed") && i % 3 != 0);
+            if (inPlace) {
+              assertThat(in.parse(value, 0, value.length)).as("row %s parsed in place", i).isTrue();
+              w.write(in, i % 4, 100 + i);
+            } else {
+              w.write(codec.decode(value).row(), i % 4, 100 + i);
+            }
+          }
+          stats.put(mode, w.finish());
+        }
       }
-      SegmentStats a = decoded.finish();
-      SegmentStats b = inPlace.finish();
-      assertThat(b.fields()).as("field stats (values and their types)").isEqualTo(a.fields());
-      assertThat(b.toBytes()).as("stats file").isEqualTo(a.toBytes());
-      assertThat(a.fields().get("title").min()).as("a text min").isEqualTo("doc -1");
+      SegmentStats expected = stats.get("decoded");
+      assertThat(expected.fields().get("title").min()).as("a text min").isEqualTo("doc -1");
+      byte[] data = java.nio.file.Files.readAllBytes(tmp.resolve(blockSize + "-decoded/segments/seg/"
+          + SegmentFiles.DATA_FILE));
+      for (String mode : new String[] {"in-place", "mixed"}) {
+        assertThat(stats.get(mode).fields()).as("%s field stats (values and their types)", mode)
+            .isEqualTo(expected.fields());
+        assertThat(stats.get(mode).toBytes()).as("%s stats file", mode).isEqualTo(expected.toBytes());
+        assertThat(java.nio.file.Files.readAllBytes(tmp.resolve(blockSize + "-" + mode + "/segments/seg/"
+            + SegmentFiles.DATA_FILE))).as("%s data file, row groups of %s bytes", mode, blockSize).isEqualTo(data);
+      }
+      try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(
+          SegmentFiles.segmentDir(new org.apache.hadoop.fs.Path(tmp.resolve(blockSize + "-decoded").toUri()), "seg"),
+          SegmentFiles.DATA_FILE), conf))) {
+        if (blockSize == ParquetWriter.DEFAULT_BLOCK_SIZE) {
+          assertThat(f.getRowGroups()).as("one row group").hasSize(1);
+          assertThat(f.getRowGroups().get(0).getRowCount()).as("more rows than a 40-d vector page holds")
+              .isGreaterThan(VectorPages.PAGE_BYTES / (40 * 4));
+        } else {
+          assertThat(f.getRowGroups()).as("row groups").hasSizeGreaterThan(5);
+        }
+      }
     }
-    byte[] expected = java.nio.file.Files.readAllBytes(tmp.resolve("decoded/segments/seg/" + SegmentFiles.DATA_FILE));
-    try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(
-        SegmentFiles.segmentDir(decodedDir, "seg"), SegmentFiles.DATA_FILE), conf))) {
-      assertThat(f.getRowGroups()).as("row groups").hasSizeGreaterThan(5);
-    }
-    assertThat(java.nio.file.Files.readAllBytes(tmp.resolve("in-place/segments/seg/" + SegmentFiles.DATA_FILE)))
-        .as("data file written in place").isEqualTo(expected);
   }
 }

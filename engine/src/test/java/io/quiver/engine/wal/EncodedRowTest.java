@@ -156,7 +156,7 @@ class EncodedRowTest {
     assertThat(refusedByBoth).as("corruptions both refuse").isGreaterThan(2_000);
   }
 
-  /** The two-floats-at-a-time finiteness check agrees with {@link Float#isFinite} on every float it is given. */
+  /** The finiteness check over little-endian bytes agrees with {@link Float#isFinite} on every float it is given. */
   @Test
   void finiteAgreesWithFloatIsFinite() {
     int[] special = {0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffffffff, 0x7f7fffff, 0xff7fffff, 0x00000001,

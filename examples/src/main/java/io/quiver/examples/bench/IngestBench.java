@@ -67,8 +67,8 @@ import picocli.CommandLine.Option;
  *       less than rates. Until session 11 a fresh job drained a backlog written before it started: Flink's task
  *       deployment and the JIT's compilations for it (0.7-1.6 s of CPU) fell inside the measured window.
  *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
- *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every
- *       {@value ManifestPoller#POLL_MILLIS} ms) that covers its offset.
+ *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 10 ms) that
+ *       covers its offset.
  * </ol>
  *
  * <p>The Kafka broker runs in a JVM of its own ({@link ServersProcess}), as it does for a Flink job in production; the

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.annotation.Nullable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -52,6 +53,8 @@ final class Sealer {
   private final WalDecoder decoder;
   /** The record being written when it is an insert or upsert of the current schema version (most are). */
   private final EncodedRow inPlace;
+  /** Rows written from records parsed in place, over this sealer's life (read by tests once their seals finished). */
+  private final AtomicLong rowsInPlace = new AtomicLong();
 
   Sealer(String collection, Configuration conf, Path collectionDir, CollectionSchema schema,
       List<CollectionSchema> previousSchemas, Map<String, IndexSpec> indexSpecs, SegmentIndexer indexer) {
@@ -114,6 +117,7 @@ final class Sealer {
           if (parsedInPlace(records, i)) {
             if (!superseded[i]) {
               writer(writers, baseId, shard, inPlace.partition()).write(inPlace, 0, records.offset(i));
+              rowsInPlace.incrementAndGet();
             }
             continue;
           }
@@ -143,6 +147,7 @@ final class Sealer {
         segments.add(ManifestParser.segmentJson(SegmentEntry.written(stats, indexes)));
       }
     } finally {
+      inPlace.clear(); // the range's chunks go back to the pool after the seal
       writers.values().forEach(SegmentWriter::close);
     }
     ArrayNode deleteFiles = ChecksummedJson.MAPPER.createArrayNode();
@@ -155,6 +160,10 @@ final class Sealer {
     FailurePoints.check(FailurePoints.SEAL_AFTER_FILES);
     return new Result(new SealedPiece(shard, first, last, segments.toString(), deleteFiles.toString()),
         deadLetters);
+  }
+
+  long rowsInPlace() {
+    return rowsInPlace.get();
   }
 
   /** The segment writer of {@code partition}'s rows in this range, opened at its first row. */

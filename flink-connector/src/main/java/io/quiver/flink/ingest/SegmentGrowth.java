@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * open range ({@link ShardGrowth}, {@link RawRange}: pooled chunks, no decoding on the task thread); a range seals when
  * it reaches {@code sealRows} records or {@code sealBytes} bytes, or when its age seal is due. Seals run on the
  * reader's seal thread ({@link BackgroundSeals}, at most {@link #MAX_SEALS_IN_FLIGHT} at a time, then the task thread
- * waits: backpressure), which decodes each record once and writes the files ({@link Sealer}); a finished seal's
+ * waits: backpressure), which reads each record once and writes the files ({@link Sealer}); a finished seal's
  * {@link SealedPiece} and dead letters are emitted on the task thread, in the order the seals started.
  *
  * <p>Exactly once without the rows in checkpoints: a checkpoint records per shard only

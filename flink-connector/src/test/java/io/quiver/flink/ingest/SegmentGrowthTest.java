@@ -67,9 +67,12 @@ class SegmentGrowthTest {
         }).build();
   }
 
+  /** The sealer of the last {@link #growth}. */
+  private Sealer sealer;
+
   private SegmentGrowth growth(IngestionOptions options) {
     Manifest m = catalog.current("c");
-    Sealer sealer = new Sealer("c", catalog.conf(), catalog.collectionDir("c"), m.schema(), m.previousSchemas(),
+    sealer = new Sealer("c", catalog.conf(), catalog.collectionDir("c"), m.schema(), m.previousSchemas(),
         m.indexSpecs(), options.indexer());
     return new SegmentGrowth(options, m, sealer, new UnregisteredMetricsGroup(), "test-sealer", ends);
   }
@@ -193,12 +196,12 @@ class SegmentGrowthTest {
     Row nan = Row.of(SCHEMA, Map.of("id", 23L, "emb", new float[] {23, 1, 2, 3}));
     byte[] nanValue = codec.encode(WalRecord.insert(SCHEMA.version(), WalRecord.DEFAULT_PARTITION, 23L, nan));
     byte[] twentyThree = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(23f).array();
-    for (int i = 0; ; i++) {
-      if (java.util.Arrays.equals(nanValue, i, i + 4, twentyThree, 0, 4)) {
-        ByteBuffer.wrap(nanValue).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(i, Float.NaN);
-        break;
-      }
+    int at = -1;
+    for (int i = 0; i + 4 <= nanValue.length && at < 0; i++) {
+      at = java.util.Arrays.equals(nanValue, i, i + 4, twentyThree, 0, 4) ? i : -1;
     }
+    assertThat(at).as("the vector's first float in the record").isPositive();
+    ByteBuffer.wrap(nanValue).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(at, Float.NaN);
     Row p1 = Row.of(SCHEMA, Map.of("id", 24L, "emb", new float[] {24, 1, 2, 3}));
     try (SegmentGrowth g = growth(options(6, Duration.ofHours(1)))) {
       ShardGrowth s = g.open(new WalSplit(0, 0));
@@ -222,6 +225,8 @@ class SegmentGrowthTest {
       assertThat(rows.get(20L)).containsExactly(20, 1, 2, 3);
       assertThat(rows.get(24L)).containsExactly(24, 1, 2, 3);
       assertThat(rows.get(25L)).as("the upsert's vector").containsExactly(-25, 1, 2, 3);
+      assertThat(sealer.rowsInPlace()).as("rows written from records parsed in place: 20 and 24 (25's winner is "
+          + "decoded ahead, as every key written twice)").isEqualTo(2);
     }
   }
 
