@@ -81,31 +81,21 @@ public record FieldStats(@Nullable Object min, @Nullable Object max, long nullCo
       if (!ordered) {
         return;
       }
-      if (min == null || Arrays.compareUnsigned(b, from, from + len, minUtf8((String) (Object) min), 0,
-          minUtf8.length) < 0) {
+      // the bytes of a min or max that add(Object) set as a String
+      if (min != null && minUtf8 == null) {
+        minUtf8 = ((String) (Object) min).getBytes(StandardCharsets.UTF_8);
+      }
+      if (max != null && maxUtf8 == null) {
+        maxUtf8 = ((String) (Object) max).getBytes(StandardCharsets.UTF_8);
+      }
+      if (min == null || Arrays.compareUnsigned(b, from, from + len, minUtf8, 0, minUtf8.length) < 0) {
         min = (Comparable<Object>) (Object) new String(b, from, len, StandardCharsets.UTF_8);
         minUtf8 = Arrays.copyOfRange(b, from, from + len);
       }
-      if (max == null || Arrays.compareUnsigned(b, from, from + len, maxUtf8((String) (Object) max), 0,
-          maxUtf8.length) > 0) {
+      if (max == null || Arrays.compareUnsigned(b, from, from + len, maxUtf8, 0, maxUtf8.length) > 0) {
         max = (Comparable<Object>) (Object) new String(b, from, len, StandardCharsets.UTF_8);
         maxUtf8 = Arrays.copyOfRange(b, from, from + len);
       }
-    }
-
-    /** {@link #min}'s UTF-8 bytes (kept while text arrives as bytes, made again after a String set it). */
-    private byte[] minUtf8(String currentMin) {
-      if (minUtf8 == null) {
-        minUtf8 = currentMin.getBytes(StandardCharsets.UTF_8);
-      }
-      return minUtf8;
-    }
-
-    private byte[] maxUtf8(String currentMax) {
-      if (maxUtf8 == null) {
-        maxUtf8 = currentMax.getBytes(StandardCharsets.UTF_8);
-      }
-      return maxUtf8;
     }
 
     /** Strings by code point (UTF-8 byte order, as Parquet and the filter pruner order them), others naturally. */

@@ -32,7 +32,6 @@ public final class EncodedRow {
       ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
       ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int FLOAT_EXPONENT = 0x7f800000;
   private static final byte[] DEFAULT_PARTITION = WalRecord.DEFAULT_PARTITION.getBytes(StandardCharsets.US_ASCII);
 
@@ -107,9 +106,7 @@ public final class EncodedRow {
     if (opId != WalOp.INSERT.id() && opId != WalOp.UPSERT.id()) {
       return false;
     }
-    int sv = ((b[off + 4] & 0xff) << 24) | ((b[off + 5] & 0xff) << 16) | ((b[off + 6] & 0xff) << 8)
-        | (b[off + 7] & 0xff);
-    if (sv != schema.version()) {
+    if (WalCodec.schemaVersion(b, off) != schema.version()) {
       return false;
     }
     buf = b;
@@ -367,6 +364,6 @@ public final class EncodedRow {
       return len >= 0 && Arrays.equals(key, from, from + len, buf, start[pkPosition],
           start[pkPosition] + length[pkPosition]);
     }
-    return len == Long.BYTES && (long) LONG_BE.get(key, from) == bits[pkPosition];
+    return Sharding.isKeyOf(bits[pkPosition], key, from, len);
   }
 }

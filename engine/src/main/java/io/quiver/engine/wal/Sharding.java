@@ -43,10 +43,15 @@ public final class Sharding {
    */
   public static boolean isKeyOf(Object pk, byte[] buf, int start, int length) {
     if (pk instanceof Long) {
-      return length == Long.BYTES && (long) LONG_BIG_ENDIAN.get(buf, start) == (Long) pk;
+      return isKeyOf((long) (Long) pk, buf, start, length);
     }
     byte[] expected = keyBytes(pk);
     return Arrays.equals(buf, start, start + length, expected, 0, expected.length);
+  }
+
+  /** Whether {@code buf[start, start + length)} is {@link #keyBytes} of the INT64 primary key {@code pk}. */
+  public static boolean isKeyOf(long pk, byte[] buf, int start, int length) {
+    return length == Long.BYTES && (long) LONG_BIG_ENDIAN.get(buf, start) == pk;
   }
 
   /** The primary key encoded by {@link #keyBytes}; {@code stringKey} says which type the schema declares. */

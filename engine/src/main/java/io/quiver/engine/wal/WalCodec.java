@@ -137,8 +137,7 @@ public final class WalCodec {
     } catch (IllegalArgumentException e) {
       throw new WalDecodeException(e.getMessage());
     }
-    int sv = ((buf[off + 4] & 0xff) << 24) | ((buf[off + 5] & 0xff) << 16) | ((buf[off + 6] & 0xff) << 8)
-        | (buf[off + 7] & 0xff);
+    int sv = schemaVersion(buf, off);
     Versioned v = versions.get(sv);
     if (v == null) {
       throw new WalDecodeException("unknown schema version " + sv + ", known " + versions.keySet());
@@ -169,6 +168,12 @@ public final class WalCodec {
       }
       throw new WalDecodeException("malformed " + op + " body for schema version " + sv + ": " + e, e);
     }
+  }
+
+  /** The schema version in the header of the record value at {@code buf[off]} (header bytes 4-7, big-endian). */
+  static int schemaVersion(byte[] buf, int off) {
+    return ((buf[off + 4] & 0xff) << 24) | ((buf[off + 5] & 0xff) << 16) | ((buf[off + 6] & 0xff) << 8)
+        | (buf[off + 7] & 0xff);
   }
 
   private static Row check(CollectionSchema schema, Row row) {

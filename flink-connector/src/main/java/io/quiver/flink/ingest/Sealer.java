@@ -102,6 +102,7 @@ final class Sealer {
     List<DeadLetter> deadLetters = new ArrayList<>();
     List<DeleteFiles.Delete> deletes = new ArrayList<>();
     Map<String, SegmentWriter> writers = new TreeMap<>();
+    int inPlaceRows = 0;
     String baseId = SegmentFiles.walSegmentId(collection, shard, first, last);
     ArrayNode segments = ChecksummedJson.MAPPER.createArrayNode();
     try {
@@ -117,7 +118,7 @@ final class Sealer {
           if (parsedInPlace(records, i)) {
             if (!superseded[i]) {
               writer(writers, baseId, shard, inPlace.partition()).write(inPlace, 0, records.offset(i));
-              rowsInPlace.incrementAndGet();
+              inPlaceRows++;
             }
             continue;
           }
@@ -146,6 +147,7 @@ final class Sealer {
             w.segmentId()), schema, stats, indexSpecs);
         segments.add(ManifestParser.segmentJson(SegmentEntry.written(stats, indexes)));
       }
+      rowsInPlace.addAndGet(inPlaceRows);
     } finally {
       inPlace.clear(); // the range's chunks go back to the pool after the seal
       writers.values().forEach(SegmentWriter::close);

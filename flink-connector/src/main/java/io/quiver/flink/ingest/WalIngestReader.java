@@ -22,8 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The ingestion job's source reader: its fetcher thread polls the WAL partitions of its splits ({@link WalFetcher});
  * its task thread takes a poll's records of one partition at a time and turns each record into its shard's growing
  * segment ({@link SegmentGrowth}) right where it is read — no shuffle, no keyed state — and emits sealed pieces and
- * dead letters. Besides records, it wakes up for due age
- * seals and finished background seals. A checkpoint stores one offset per shard ({@link #toSplitType}).
+ * dead letters. Besides records, it wakes up for due age seals and finished background seals. A checkpoint stores one
+ * offset per shard ({@link #toSplitType}).
  */
 final class WalIngestReader
     extends SingleThreadMultiplexSourceReaderBase<List<ConsumerRecord<ByteBuffer, ByteBuffer>>, IngestEvent, WalSplit,
