@@ -37,12 +37,14 @@ import org.apache.parquet.schema.Type;
  * the footer carries the Avro schema under {@value #AVRO_SCHEMA_KEY}, so every reader reads the files the same.
  *
  * <p>Parquet's own pieces do the file (ParquetFileWriter: row groups, footer, page CRCs), compression and page
- * buffering (ColumnChunkPageWriteStore) and the scalar and system columns (its column writers, fed directly: every
- * scalar column is a top-level primitive; dictionaries, statistics). Vector columns bypass the column
- * writers: {@link VectorPages} writes their data pages whole, uncompressed: embeddings are close to random bits, so a
- * general-purpose codec gains almost nothing on them and costs a compression (and a copy) at every write and a
- * decompression at every read; the other columns use the given codec (the codec is a per-column-chunk property
- * every Parquet reader follows). Row groups close at {@code rowGroupSize} buffered bytes, as ParquetWriter's do.
+ * buffering (ColumnChunkPageWriteStore) and the other scalar columns (its column writers, fed directly: every
+ * scalar column is a top-level primitive; dictionaries, statistics). The unique INT64 columns (an INT64 primary key,
+ * {@code __offset}) and {@code __seq} bypass the column writers: {@link LongPages} writes their pages whole, PLAIN,
+ * with their statistics. So do vector columns: {@link VectorPages} writes their data pages whole, uncompressed:
+ * embeddings are close to random bits, so a general-purpose codec gains almost nothing on them and costs a compression
+ * (and a copy) at every write and a decompression at every read; the other columns use the given codec (the codec is
+ * a per-column-chunk property every Parquet reader follows). Row groups close at {@code rowGroupSize} buffered bytes,
+ * as ParquetWriter's do.
  * Not thread-safe.
  */
 final class SegmentFileWriter implements Closeable {
@@ -65,13 +67,16 @@ final class SegmentFileWriter implements Closeable {
   private final MessageType scalars;
   private final Map<String, String> footer;
   private final long rowGroupSize;
-  /** Per schema field: its index in {@link #scalars}, or -1 for a vector field. */
+  /** Per schema field: its index in {@link #scalars}, or -1 for a vector field or a {@link LongPages} field. */
   private final int[] scalarIndex;
   private final String[] names;
   private final DataType[] types;
   private final VectorPages[] vectors; // per schema field, null for scalars
+  /** Per schema field: the writer of an INT64 primary key's pages, else null. */
+  private final LongPages[] longs;
   private final int metaIndex;
-  private final int seqIndex;
+  private final LongPages seqPages;
+  private final LongPages offsetPages;
   /** The row group's page stores, one per run, and the page writers of all of them by column. */
   private final List<ColumnChunkPageWriteStore> stores = new ArrayList<>();
   private ColumnWriteStore columns;
@@ -81,6 +86,8 @@ final class SegmentFileWriter implements Closeable {
   private final int[] scalarMaxDefinition;
   /** The row group's page writers of the vector fields, per schema field (null for scalars). */
   private final PageWriter[] vectorPageWriters;
+  /** The row group's page writers of the {@link #longs} fields (null for others), then of __seq and __offset. */
+  private final PageWriter[] longPageWriters;
   private long rows;
 
   SegmentFileWriter(OutputFile target, Configuration conf, CollectionSchema schema, Schema avro,
@@ -95,29 +102,37 @@ final class SegmentFileWriter implements Closeable {
     this.names = new String[fields.size()];
     this.types = new DataType[fields.size()];
     this.vectors = new VectorPages[fields.size()];
+    this.longs = new LongPages[fields.size()];
+    int pageRows = props.getPageRowCountLimit();
     for (int i = 0; i < fields.size(); i++) {
       FieldSchema f = fields.get(i);
       names[i] = f.name();
       types[i] = f.type();
+      scalarIndex[i] = -1;
       if (f.type() == DataType.FLOAT_VECTOR) {
-        scalarIndex[i] = -1;
         vectors[i] = new VectorPages(parquet.getColumnDescription(new String[] {f.name(), "list", "element"}),
             f.dim());
+      } else if (f.type() == DataType.INT64 && i == schema.primaryKeyPosition()) {
+        longs[i] = new LongPages(parquet.getColumnDescription(new String[] {f.name()}), pageRows);
       } else {
         scalarIndex[i] = scalarFields.size();
         scalarFields.add(parquet.getType(f.name()));
       }
     }
-    for (int i = fields.size(); i < parquet.getFieldCount(); i++) {
-      scalarFields.add(parquet.getType(i)); // __meta, __seq, __offset
+    Schema.Field meta = avro.getField(io.quiver.engine.schema.AvroSchemas.META_COLUMN);
+    if (meta != null) {
+      scalarFields.add(parquet.getType(meta.name()));
     }
     this.scalars = new MessageType(parquet.getName(), scalarFields);
-    Schema.Field meta = avro.getField(io.quiver.engine.schema.AvroSchemas.META_COLUMN);
     this.metaIndex = meta == null ? -1 : scalars.getFieldIndex(meta.name());
-    this.seqIndex = scalars.getFieldIndex(io.quiver.engine.schema.AvroSchemas.SEQ_COLUMN);
+    this.seqPages = new LongPages(parquet.getColumnDescription(new String[] {
+        io.quiver.engine.schema.AvroSchemas.SEQ_COLUMN}), pageRows);
+    this.offsetPages = new LongPages(parquet.getColumnDescription(new String[] {
+        io.quiver.engine.schema.AvroSchemas.OFFSET_COLUMN}), pageRows);
     this.scalarMaxDefinition = scalars.getColumns().stream().mapToInt(ColumnDescriptor::getMaxDefinitionLevel)
         .toArray();
     this.vectorPageWriters = new PageWriter[fields.size()];
+    this.longPageWriters = new PageWriter[fields.size() + 2];
     this.footer = Map.of(AVRO_SCHEMA_KEY, avro.toString(), ParquetWriter.OBJECT_MODEL_NAME_PROP, "avro");
     this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(codec);
@@ -157,7 +172,10 @@ final class SegmentFileWriter implements Closeable {
     scalarWriters = scalars.getColumns().stream().map(columns::getColumnWriter).toArray(ColumnWriter[]::new);
     for (int i = 0; i < vectors.length; i++) {
       vectorPageWriters[i] = vectors[i] == null ? null : pages.getPageWriter(vectors[i].descriptor());
+      longPageWriters[i] = longs[i] == null ? null : pages.getPageWriter(longs[i].descriptor());
     }
+    longPageWriters[vectors.length] = pages.getPageWriter(seqPages.descriptor());
+    longPageWriters[vectors.length + 1] = pages.getPageWriter(offsetPages.descriptor());
   }
 
   /** Appends one row with its system columns. */
@@ -172,6 +190,11 @@ final class SegmentFileWriter implements Closeable {
               .typeString());
         }
         vectors[i].add(vec, vectorPageWriters[i]);
+      } else if (longs[i] != null) {
+        if (v == null) {
+          throw new IllegalArgumentException("Cannot write a null into the required column '" + names[i] + "'");
+        }
+        longs[i].add((Long) v, longPageWriters[i]);
       } else if (v != null) {
         writeScalar(schema.fields().get(i), scalarIndex[i], v);
       } else {
@@ -198,6 +221,10 @@ final class SegmentFileWriter implements Closeable {
     for (int i = 0; i < names.length; i++) {
       if (vectors[i] != null) {
         vectors[i].add(b, row.start(i), vectorPageWriters[i]);
+        continue;
+      }
+      if (longs[i] != null) {
+        longs[i].add(row.longValue(i), longPageWriters[i]); // a parsed row has no null in a required field
         continue;
       }
       int k = scalarIndex[i];
@@ -229,11 +256,11 @@ final class SegmentFileWriter implements Closeable {
   }
 
   private void endRow(long seq, long offset) throws IOException {
-    scalarWriters[seqIndex].write(seq, 0, 0);
-    scalarWriters[seqIndex + 1].write(offset, 0, 0);
+    seqPages.add(seq, longPageWriters[vectors.length]);
+    offsetPages.add(offset, longPageWriters[vectors.length + 1]);
     columns.endRecord();
     if (++rows % SIZE_CHECK_ROWS == 0 && bufferedBytes() >= rowGroupSize) {
-      flushRowGroup();
+      flushRowGroup(true);
     }
   }
 
@@ -243,8 +270,12 @@ final class SegmentFileWriter implements Closeable {
       if (vectors[i] != null) {
         n += vectors[i].bufferedBytes() + vectorPageWriters[i].getMemSize();
       }
+      if (longs[i] != null) {
+        n += longs[i].bufferedBytes() + longPageWriters[i].getMemSize();
+      }
     }
-    return n;
+    return n + seqPages.bufferedBytes() + longPageWriters[vectors.length].getMemSize()
+        + offsetPages.bufferedBytes() + longPageWriters[vectors.length + 1].getMemSize();
   }
 
   /** A null in scalar column {@code k}: a definition level of 0, which only an optional column may take. */
@@ -275,7 +306,8 @@ final class SegmentFileWriter implements Closeable {
     }
   }
 
-  private void flushRowGroup() throws IOException {
+  /** Writes the row group out; with {@code next}, starts the next one (not after the last). */
+  private void flushRowGroup(boolean next) throws IOException {
     if (rows == 0) {
       return;
     }
@@ -285,21 +317,29 @@ final class SegmentFileWriter implements Closeable {
       if (vectors[i] != null) {
         vectors[i].flush(vectorPageWriters[i]);
       }
+      if (longs[i] != null) {
+        longs[i].flush(longPageWriters[i]);
+      }
     }
+    seqPages.flush(longPageWriters[vectors.length]);
+    offsetPages.flush(longPageWriters[vectors.length + 1]);
     for (ColumnChunkPageWriteStore store : stores) {
       store.flushToFileWriter(file); // runs in schema order: the row group's column chunks are too
     }
     file.endBlock();
     columns.close();
+    columns = null;
     closeStores();
     rows = 0;
-    startRowGroup();
+    if (next) {
+      startRowGroup();
+    }
   }
 
   /** Writes the last row group and the footer. */
   void finish() throws IOException {
     try {
-      flushRowGroup();
+      flushRowGroup(false);
       file.end(footer);
     } finally {
       release();
@@ -325,7 +365,10 @@ final class SegmentFileWriter implements Closeable {
 
   private void release() {
     try {
-      columns.close();
+      if (columns != null) {
+        columns.close();
+        columns = null;
+      }
       closeStores();
     } finally {
       codecs.release();

@@ -69,14 +69,13 @@ public final class SegmentWriter implements Closeable {
     Configuration wconf = new Configuration(conf);
     // 3-level lists: Spark, Arrow and Parquet tools read vectors as ARRAY<FLOAT>.
     wconf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
-    // Dictionaries for the columns whose values repeat; the primary key and the WAL offset are unique in a segment,
-    // where a dictionary only adds a hash map per write and an indirection per read (and, below Parquet's 1 MB
-    // dictionary limit, ~130k rows of longs, it never even falls back to plain).
+    // Dictionaries for the columns whose values repeat; a VARCHAR primary key is unique in a segment, where a
+    // dictionary only adds a hash map per write and an indirection per read (an INT64 key, __seq and __offset are
+    // written by LongPages, PLAIN, without Parquet's column writers).
     ParquetProperties props = ParquetProperties.builder()
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .withDictionaryEncoding(true)
         .withDictionaryEncoding(schema.primaryKey().name(), false)
-        .withDictionaryEncoding(io.quiver.engine.schema.AvroSchemas.OFFSET_COLUMN, false)
         .withPageWriteChecksumEnabled(true)
         .withAllocator(PageBufferPool.SHARED)
         .build();

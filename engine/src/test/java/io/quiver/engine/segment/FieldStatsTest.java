@@ -52,4 +52,29 @@ class FieldStatsTest {
     }
     return sb.toString();
   }
+
+  /** The byte compare of text in a record's bytes agrees with the unsigned order, short (the loop) or long. */
+  @Test
+  void utf8BytesInPlaceCompareUnsigned_shortAndLong() {
+    SplittableRandom random = new SplittableRandom(11);
+    byte[] alphabet = {0, 'a', 'b', 0x7F, (byte) 0x80, (byte) 0xC3, (byte) 0xFF};
+    for (int i = 0; i < 20_000; i++) {
+      byte[] a = randomBytes(random, alphabet, random.nextInt(3) == 0 ? 40 : 6);
+      byte[] b = random.nextInt(3) == 0 ? Arrays.copyOf(a, random.nextInt(a.length + 3))
+          : randomBytes(random, alphabet, random.nextInt(3) == 0 ? 40 : 6);
+      byte[] padded = new byte[a.length + 5]; // the text sits inside a larger buffer, as in a record
+      System.arraycopy(a, 0, padded, 3, a.length);
+      assertEquals(Integer.signum(Arrays.compareUnsigned(a, b)),
+          Integer.signum(FieldStats.Collector.compareUtf8(padded, 3, a.length, b)),
+          Arrays.toString(a) + " vs " + Arrays.toString(b));
+    }
+  }
+
+  private static byte[] randomBytes(SplittableRandom random, byte[] alphabet, int maxLength) {
+    byte[] b = new byte[random.nextInt(maxLength + 1)];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = alphabet[random.nextInt(alphabet.length)];
+    }
+    return b;
+  }
 }

@@ -196,4 +196,100 @@ class SegmentFileWriterTest {
       }
     }
   }
+
+  /**
+   * The INT64 primary key, {@code __seq} and {@code __offset} written a page at a time ({@link LongPages}): pages end
+   * at Parquet's page row limit and with the row group, each column chunk's statistics and each page's column-index
+   * entry hold that chunk's or page's min and max, and Parquet's own reader reads every value back.
+   */
+  @Test
+  void longPagesHoldTheirMinMaxInChunkStatisticsAndPageIndexes_andReadBack() throws Exception {
+    CollectionSchema s = CollectionSchema.builder().int64PrimaryKey("id", false)
+        .vector("v", 2, io.quiver.engine.schema.MetricType.L2).varchar("tag", 8, true).build();
+    int n = 90_000;
+    long[] ids = new long[n];
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    for (int i = 0; i < n; i++) {
+      ids[i] = i * 3L - 70_000; // negative and positive keys, shuffled below
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      long t = ids[i];
+      ids[i] = ids[j];
+      ids[j] = t;
+    }
+    Configuration small = new Configuration(conf);
+    small.setLong(org.apache.parquet.hadoop.ParquetOutputFormat.BLOCK_SIZE, 1 << 20);
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.toUri());
+    try (SegmentWriter w = SegmentWriter.create(small, dir, s, "longs", "_default", 0)) {
+      for (int i = 0; i < n; i++) {
+        w.write(Row.of(s, java.util.Map.of("id", ids[i], "v", new float[] {i, -i}, "tag", "t" + i % 3)), i / 1000,
+            500L + i);
+      }
+      w.finish();
+    }
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(SegmentFiles.segmentDir(dir, "longs"),
+        SegmentFiles.DATA_FILE);
+    try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(data, conf))) {
+      assertThat(f.getRowGroups()).as("row groups of a 1 MB row group size").hasSizeGreaterThan(1);
+      int first = 0;
+      int pagesOverLimit = 0;
+      for (org.apache.parquet.hadoop.metadata.BlockMetaData b : f.getFooter().getBlocks()) {
+        int rows = (int) b.getRowCount();
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : b.getColumns()) {
+          String col = c.getPath().toDotString();
+          java.util.function.IntToLongFunction value = switch (col) {
+            case "id" -> i -> ids[i];
+            case AvroSchemas.SEQ_COLUMN -> i -> i / 1000;
+            case AvroSchemas.OFFSET_COLUMN -> i -> 500L + i;
+            default -> null;
+          };
+          if (value == null) {
+            continue;
+          }
+          int from = first;
+          long[] chunk = java.util.stream.IntStream.range(from, from + rows).mapToLong(value).toArray();
+          assertThat(c.getStatistics().genericGetMin()).as("min of %s in the row group from row %s", col, from)
+              .isEqualTo(java.util.Arrays.stream(chunk).min().getAsLong());
+          assertThat(c.getStatistics().genericGetMax()).as("max of %s", col)
+              .isEqualTo(java.util.Arrays.stream(chunk).max().getAsLong());
+          assertThat(c.getStatistics().getNumNulls()).isZero();
+          org.apache.parquet.internal.column.columnindex.ColumnIndex index = f.readColumnIndex(c);
+          org.apache.parquet.internal.column.columnindex.OffsetIndex offsets = f.readOffsetIndex(c);
+          assertThat(index).as("column index of %s", col).isNotNull();
+          for (int p = 0; p < offsets.getPageCount(); p++) {
+            int pFrom = (int) offsets.getFirstRowIndex(p);
+            int pTo = (int) offsets.getLastRowIndex(p, rows) + 1;
+            assertThat(pTo - pFrom).as("rows of a page").isLessThanOrEqualTo(
+                org.apache.parquet.column.ParquetProperties.DEFAULT_PAGE_ROW_COUNT_LIMIT);
+            long[] page = java.util.Arrays.copyOfRange(chunk, pFrom, pTo);
+            assertThat(littleEndianLong(index.getMinValues().get(p)))
+                .as("page %s min of %s", p, col).isEqualTo(java.util.Arrays.stream(page).min().getAsLong());
+            assertThat(littleEndianLong(index.getMaxValues().get(p)))
+                .as("page %s max of %s", p, col).isEqualTo(java.util.Arrays.stream(page).max().getAsLong());
+          }
+          pagesOverLimit += rows > org.apache.parquet.column.ParquetProperties.DEFAULT_PAGE_ROW_COUNT_LIMIT ? 1 : 0;
+        }
+        first += rows;
+      }
+      assertThat(first).isEqualTo(n);
+      assertThat(pagesOverLimit).as("row groups that needed more than one page per column").isPositive();
+    }
+    int seqPos = AvroSchemas.segmentSchema(s).getField(AvroSchemas.SEQ_COLUMN).pos();
+    try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(
+        HadoopInputFile.fromPath(data, conf)).withConf(conf).build()) {
+      for (int i = 0; i < n; i++) {
+        GenericRecord rec = r.read();
+        assertThat(rec.get("id")).as("id of row %s", i).isEqualTo(ids[i]);
+        assertThat(rec.get(seqPos)).as("__seq of row %s", i).isEqualTo((long) (i / 1000));
+        assertThat(rec.get(seqPos + 1)).as("__offset of row %s", i).isEqualTo(500L + i);
+      }
+      assertThat(r.read()).isNull();
+    }
+  }
+
+  /** A column index's INT64 bound: its 8 PLAIN (little-endian) bytes. */
+  private static long littleEndianLong(java.nio.ByteBuffer b) {
+    return b.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(b.position());
+  }
 }

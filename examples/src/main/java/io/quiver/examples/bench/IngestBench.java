@@ -52,20 +52,23 @@ import picocli.CommandLine.Option;
  *   <li>The ingestion job starts on the collection's empty WAL and, unless {@code --warmup-rounds 0}, drains that many
  *       warm-up backlogs shaped like the measured one (see {@link #warmUp}), each until committed and the JIT has gone
  *       quiet, so that the measured drain runs compiled code, as a job that has run for a while does.
- *   <li>Backlog: {@code --rows} inserts are written to the WAL in one Kafka transaction ({@link
- *       WalWriter#beginTransaction}) left open, which the job ({@code read_committed}, as always) cannot read yet. A
- *       plain consumer in a JVM of its own ({@link RawReadProcess}; Kafka's default {@code read_uncommitted}, which
- *       reads an open transaction's records) reads them {@value #RAW_READS} times after warm-up reads. Then the
- *       transaction commits: the job sees the whole backlog at once and drains it, as a running job drains a burst of
- *       writes. Job rows/s = rows / (the commit → the manifest covering the backlog's last records): the issue's
- *       "first record to committed manifest". After the live phase the raw consumer reads them {@value #RAW_READS}
- *       times again: one read of a million records takes about a second, so a single one moves by 2-3x with the
- *       machine's other load, and the baseline {@code raw_rows_per_s} is the median of all six reads, which bracket the
- *       job in time ({@code raw_before_rows_per_s} / {@code raw_after_rows_per_s}: the median of each side). {@code
- *       cpu_us_per_row} / {@code raw_cpu_us_per_row}: CPU time per row of the job's process and the broker's over the
- *       drain / of the reader's process and the broker's over the reads before it — the cost, which other load skews
- *       less than rates. Until session 11 a fresh job drained a backlog written before it started: Flink's task
- *       deployment and the JIT's compilations for it (0.7-1.6 s of CPU) fell inside the measured window.
+ *   <li>Measured windows, {@code --measured-rounds} of them: {@code --rows} inserts are written to the WAL in one
+ *       Kafka transaction ({@link WalWriter#beginTransaction}) left open, which the job ({@code read_committed}, as
+ *       always) cannot read yet. A plain consumer in a JVM of its own ({@link RawReadProcess}; Kafka's default {@code
+ *       read_uncommitted}, which reads an open transaction's records) reads them {@value #RAW_READS} times after
+ *       warm-up reads. Then the transaction commits: the job sees the whole backlog at once and drains it, as a running
+ *       job drains a burst of writes. A window's rows/s = rows / (the commit → the manifest covering the backlog's last
+ *       records): the issue's "first record to committed manifest". After the live phase the raw consumer reads the
+ *       last backlog {@value #RAW_READS} times again. One read of a million records, like one window, takes about a
+ *       second, and a single one moves by 2-3x with the machine's other load: the baseline {@code raw_rows_per_s} is
+ *       the median of all the reads, which bracket the windows in time ({@code raw_before_rows_per_s} / {@code
+ *       raw_after_rows_per_s}: the median of each side), and the job's {@code rows_per_s} the median of its windows
+ *       (each window's in {@code windows_rows_per_s} and {@code windows_ratio}). {@code cpu_us_per_row} / {@code
+ *       raw_cpu_us_per_row}: CPU time per row of the job's process and the broker's over the median window's drain /
+ *       of the reader's process and the broker's over the reads before it — the cost, which other load skews less
+ *       than rates. Until session 11 a fresh job drained a backlog written before it started: Flink's task deployment
+ *       and the JIT's compilations for it (0.7-1.6 s of CPU) fell inside the measured window; until session 17 one
+ *       window was measured.
  *   <li>Live: with the job caught up, {@code --live-rows} more inserts are written as fast as the writer goes; the
  *       delay of each is its Kafka timestamp (producer create time) → the first manifest poll (every 10 ms) that
  *       covers its offset.
@@ -117,6 +120,11 @@ public final class IngestBench implements Callable<Integer> {
           + "as a job that has run for a while does; 0 = measure cold (default ${DEFAULT-VALUE}).")
   int warmupRounds;
 
+  @Option(names = "--measured-rounds", defaultValue = "3",
+      description = "Backlogs of --rows rows measured, each with the raw consumer's reads before it; the job's rate is "
+          + "their median (default ${DEFAULT-VALUE}).")
+  int measuredRounds;
+
   @Option(names = "--jit-quiet-timeout", defaultValue = "60",
       description = "Seconds to wait at most, after each warm-up round and before the measured commit, for the JIT "
           + "compiler to go quiet (default ${DEFAULT-VALUE}).")
@@ -131,18 +139,20 @@ public final class IngestBench implements Callable<Integer> {
   static final Duration BACKLOG_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
   /**
-   * How old a warm-up round's last record is when its transaction commits: past the job's backlog threshold (a record
-   * more than a second old when read, at most a seal age; see {@code SegmentGrowth#drainingBacklog}).
+   * How much older than a seal age a warm-up round's last record is when its transaction commits: as in the measured
+   * windows (whose records wait through the raw reads), every range read is past its age seal's due time, and past the
+   * job's backlog threshold (a record more than a second old when read; see {@code SegmentGrowth#drainingBacklog}).
    */
-  static final Duration WARMUP_RECORD_AGE = Duration.ofSeconds(2);
+  static final Duration WARMUP_RECORD_AGE_PAST_SEAL_AGE = Duration.ofSeconds(1);
 
   /** Raw reads on each side of the job. */
   static final int RAW_READS = 3;
 
   @Override
   public Integer call() throws Exception {
-    if (rows < 1 || dim < 1 || shards < 1 || parallelism < 1) {
-      throw new IllegalArgumentException("--rows, --dim, --shards and --parallelism must be positive");
+    if (rows < 1 || dim < 1 || shards < 1 || parallelism < 1 || measuredRounds < 1) {
+      throw new IllegalArgumentException("--rows, --dim, --shards, --parallelism and --measured-rounds must be "
+          + "positive");
     }
     int live = liveRows < 0 ? Math.max(1, rows / 10) : liveRows;
     String collection = "bench_ingest";
@@ -183,56 +193,23 @@ public final class IngestBench implements Callable<Integer> {
           }
           long warmedUp = System.nanoTime();
 
-          Map<Integer, Long> backlogStarts = endOffsets(bootstrap, collection, shards);
-          Progress.say("Writing %,d rows x %d-d to the WAL (one transaction, left open) ...", rows, dim);
-          long t = System.nanoTime();
-          backlog.beginTransaction();
-          produce(backlog, 0, rows);
-          Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
-
-          Progress.say("Raw Kafka consumer (a JVM of its own) reading the same records (%d times, after warm-up "
-              + "reads) ...", RAW_READS);
-          RawReadProcess.Result before = RawReadProcess.run(servers, WalTopics.walTopic(collection), backlogStarts,
-              rows, RAW_READS, dir.resolve("raw-logs"));
-          double[] rawBefore = before.rates();
-          double rawCpuPerRow = before.cpuUsPerRow();
-          double rawKernelPerRow = before.kernelUsPerRow();
-          Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(rawBefore),
-              rawCpuPerRow);
-          ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
-          Progress.say("  job deployed in %.1f s, warm-up %.1f s; JIT quiet; committing the backlog's transaction ...",
-              seconds(running - submitted), seconds(warmedUp - running));
-          long jobCpu0 = cpuNanos(servers);
-          long jobKernel0 = kernelNanos(servers);
-          Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
-          long jit0 = ThreadCpu.compilerNanos();
-          long[] gc0 = LoadLoops.gc();
-          long start = System.nanoTime();
-          Map<Integer, Long> backlogEnds = exclusiveEnds(backlog.commitTransaction());
-          long caughtUp = poller.awaitCovers(backlogEnds, Duration.ofMinutes(30));
-          long jobCpu = cpuNanos(servers) - jobCpu0;
-          long jobKernel = kernelNanos(servers) - jobKernel0;
-          long jit = ThreadCpu.compilerNanos() - jit0;
-          long[] gc1 = LoadLoops.gc();
-          Map<String, Long> threadCpu1 = ThreadCpu.byGroup();
-          double jobCpuPerRow = jobCpu / 1e3 / rows;
-          Progress.say("  GC: %d collections, %,d ms (the JVM's collectors' accumulated time)", gc1[0] - gc0[0],
-              gc1[1] - gc0[1]);
-          Progress.say("  job CPU: %,d ms (kernel %,d ms), of which Java threads %,d ms and JIT compiler %,d ms (the "
-              + "rest: GC and other JVM threads); by thread group: %s", jobCpu / 1_000_000, jobKernel / 1_000_000,
-              (ThreadCpu.total(threadCpu1) - ThreadCpu.total(threadCpu0)) / 1_000_000, jit / 1_000_000,
-              ThreadCpu.since(threadCpu0, threadCpu1));
-          double jobSeconds = seconds(caughtUp - start);
-          double jobRate = rows / jobSeconds;
-          double[] steady = poller.steadyRate(start, caughtUp);
-          Progress.say("  %,.0f rows/s (%.1f s from the commit of the backlog to the manifest covering it; JVM uptime "
-              + "%,d to %,d ms, to compare with -XX:+PrintCompilation); steady %,.0f rows/s (%,.0f offsets committed in "
-              + "the %.1f s after the first commit)", jobRate, jobSeconds, uptimeMillis(start), uptimeMillis(caughtUp),
-              steady[0] / steady[1], steady[0], steady[1]);
+          // The measured drain, --measured-rounds times: one window is ~1.5 s on a shared machine, where a single raw
+          // read moves by 2-3x, so the job's rate is the median of its windows, as the baseline is of its reads.
+          List<Window> windows = new ArrayList<>();
+          Map<Integer, Long> backlogStarts = null;
+          for (int r = 0; r < measuredRounds; r++) {
+            backlogStarts = endOffsets(bootstrap, collection, shards);
+            windows.add(measure(servers, backlog, poller, collection, backlogStarts, (long) r * rows, r + 1, dir));
+            if (r == 0) {
+              Progress.say("  job deployed in %.1f s, warm-up %.1f s", seconds(running - submitted),
+                  seconds(warmedUp - running));
+            }
+          }
 
           Progress.say("Live: %,d rows written while the job runs ...", live);
           Map<Integer, Long> ends = endOffsets(bootstrap, collection, shards);
-          produce(w, rows, live);
+          long firstLiveId = (long) measuredRounds * rows;
+          produce(w, firstLiveId, live);
           Map<Integer, Long> liveEnds = endOffsets(bootstrap, collection, shards);
           poller.awaitCovers(liveEnds, Duration.ofMinutes(10));
           Histogram delays = delays(bootstrap, collection, ends, liveEnds, poller);
@@ -241,19 +218,30 @@ public final class IngestBench implements Callable<Integer> {
           cancelled = true;
 
           // The raw read again, after the job: the machine is shared, so the baseline brackets the job in time.
-          Progress.say("Raw Kafka consumer again (the same %,d rows, %d times) ...", rows, RAW_READS);
+          Progress.say("Raw Kafka consumer again (the last backlog's %,d rows, %d times) ...", rows, RAW_READS);
           double[] rawAfter = RawReadProcess.run(servers, WalTopics.walTopic(collection), backlogStarts, rows,
               RAW_READS, dir.resolve("raw-logs")).rates();
           Progress.say("  median %,.0f rows/s", SparkReadBench.median(rawAfter));
-          double[] all = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(rawBefore),
-              java.util.Arrays.stream(rawAfter)).toArray();
+          List<Double> reads = new ArrayList<>();
+          for (Window win : windows) {
+            for (double x : win.rawBefore()) {
+              reads.add(x);
+            }
+          }
+          for (double x : rawAfter) {
+            reads.add(x);
+          }
+          double[] all = reads.stream().mapToDouble(Double::doubleValue).toArray();
           double rawRate = SparkReadBench.median(all);
+          double jobRate = SparkReadBench.median(windows.stream().mapToDouble(Window::rate).toArray());
+          Window median = windows.stream().filter(win -> win.rate() == jobRate).findFirst()
+              .orElse(windows.get(windows.size() / 2));
 
           Manifest m = catalog.current(collection);
           Progress.say("Reading the manifest's live rows back ...");
           LiveRows liveRows = LiveRows.read(catalog, m, java.util.Set.of()); // keys only: millions of vectors fill the heap
           long lost = 0;
-          for (long id = -warmup; id < rows + live; id++) { // the warm-up rows too (negative keys)
+          for (long id = -warmup; id < firstLiveId + live; id++) { // the warm-up rows too (negative keys)
             if (!liveRows.rows().containsKey(id)) {
               lost++;
             }
@@ -264,6 +252,7 @@ public final class IngestBench implements Callable<Integer> {
           result.put("shards", shards);
           result.put("parallelism", parallelism);
           result.put("warmup_rounds", warmupRounds);
+          result.put("measured_rounds", measuredRounds);
           result.put("seal_rows", sealRows);
           result.put("seal_age_ms", sealAgeMillis);
           result.put("checkpoint_ms", checkpointMillis);
@@ -272,19 +261,24 @@ public final class IngestBench implements Callable<Integer> {
           result.put("segments", m.segments().size());
           result.put("rows_per_s", Math.round(jobRate));
           result.put("raw_rows_per_s", Math.round(rawRate));
-          result.put("ratio", Math.round(jobRate / rawRate * 1000) / 1000.0);
-          result.put("raw_before_rows_per_s", Math.round(SparkReadBench.median(rawBefore)));
+          result.put("ratio", ratio(jobRate, rawRate));
+          result.put("windows_rows_per_s", windows.stream().mapToLong(win -> Math.round(win.rate())).toArray());
+          result.put("windows_ratio", windows.stream().mapToDouble(win -> ratio(win.rate(), rawRate)).toArray());
+          result.put("raw_before_rows_per_s", Math.round(SparkReadBench.median(
+              java.util.Arrays.copyOf(all, all.length - rawAfter.length))));
           result.put("raw_after_rows_per_s", Math.round(SparkReadBench.median(rawAfter)));
           result.put("raw_reads_rows_per_s", java.util.Arrays.stream(all).map(Math::rint).toArray());
-          result.put("cpu_us_per_row", Math.round(jobCpuPerRow * 10) / 10.0);
-          result.put("job_gc_count", gc1[0] - gc0[0]);
-          result.put("job_gc_ms", gc1[1] - gc0[1]);
-          result.put("raw_cpu_us_per_row", Math.round(rawCpuPerRow * 10) / 10.0);
-          result.put("kernel_cpu_us_per_row", Math.round(jobKernel / 1e3 / rows * 10) / 10.0);
-          result.put("raw_kernel_cpu_us_per_row", Math.round(rawKernelPerRow * 10) / 10.0);
-          result.put("steady_rows_per_s", Math.round(steady[0] / steady[1]));
-          result.put("steady_ratio", Math.round(steady[0] / steady[1] / rawRate * 1000) / 1000.0);
-          result.put("job_seconds", Math.round(jobSeconds * 10) / 10.0);
+          // the median window's costs
+          result.put("cpu_us_per_row", Math.round(median.cpuUsPerRow() * 10) / 10.0);
+          result.put("job_jit_ms", median.jitMillis());
+          result.put("job_gc_count", median.gcCount());
+          result.put("job_gc_ms", median.gcMillis());
+          result.put("raw_cpu_us_per_row", Math.round(median.rawCpuUsPerRow() * 10) / 10.0);
+          result.put("kernel_cpu_us_per_row", Math.round(median.kernelUsPerRow() * 10) / 10.0);
+          result.put("raw_kernel_cpu_us_per_row", Math.round(median.rawKernelUsPerRow() * 10) / 10.0);
+          result.put("steady_rows_per_s", Math.round(median.steadyRate()));
+          result.put("steady_ratio", ratio(median.steadyRate(), rawRate));
+          result.put("job_seconds", Math.round(median.seconds() * 10) / 10.0);
           result.put("deploy_seconds", Math.round(seconds(running - submitted) * 10) / 10.0);
           result.put("warmup_seconds", Math.round(seconds(warmedUp - running) * 10) / 10.0);
           result.put("p50_commit_delay_ms", delays.getValueAtPercentile(50));
@@ -305,6 +299,66 @@ public final class IngestBench implements Callable<Integer> {
     }
     System.out.println(Json.write(result));
     return 0;
+  }
+
+  /** One measured window's figures (rates in rows/s, CPU per row in µs). */
+  record Window(double rate, double[] rawBefore, double cpuUsPerRow, double kernelUsPerRow, double rawCpuUsPerRow,
+      double rawKernelUsPerRow, long jitMillis, long gcCount, long gcMillis, double steadyRate, double seconds) {}
+
+  /**
+   * One measured window: {@code --rows} inserts written to the WAL in one transaction left open, the raw consumer's
+   * reads of them, then the commit and the job's drain until the manifest covers them.
+   */
+  private Window measure(ServersProcess.Handle servers, WalWriter backlog, ManifestPoller poller, String collection,
+      Map<Integer, Long> backlogStarts, long firstId, int round, Path dir) throws Exception {
+    Progress.say("Measured window %d of %d: writing %,d rows x %d-d to the WAL (one transaction, left open) ...", round,
+        measuredRounds, rows, dim);
+    long t = System.nanoTime();
+    backlog.beginTransaction();
+    produce(backlog, firstId, rows);
+    Progress.say("  %,.0f rows/s through the WAL writer", rows / seconds(System.nanoTime() - t));
+
+    Progress.say("Raw Kafka consumer (a JVM of its own) reading the same records (%d times, after warm-up reads) ...",
+        RAW_READS);
+    RawReadProcess.Result before = RawReadProcess.run(servers, WalTopics.walTopic(collection), backlogStarts, rows,
+        RAW_READS, dir.resolve("raw-logs"));
+    Progress.say("  median %,.0f rows/s (%.1f us of process CPU per row)", SparkReadBench.median(before.rates()),
+        before.cpuUsPerRow());
+    ThreadCpu.awaitCompilerQuiet(Duration.ofSeconds(jitQuietSeconds));
+    Progress.say("  JIT quiet; committing the backlog's transaction ...");
+    long jobCpu0 = cpuNanos(servers);
+    long jobKernel0 = kernelNanos(servers);
+    Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
+    long jit0 = ThreadCpu.compilerNanos();
+    long[] gc0 = LoadLoops.gc();
+    long start = System.nanoTime();
+    Map<Integer, Long> backlogEnds = exclusiveEnds(backlog.commitTransaction());
+    long caughtUp = poller.awaitCovers(backlogEnds, Duration.ofMinutes(30));
+    long jobCpu = cpuNanos(servers) - jobCpu0;
+    long jobKernel = kernelNanos(servers) - jobKernel0;
+    long jit = ThreadCpu.compilerNanos() - jit0;
+    long[] gc1 = LoadLoops.gc();
+    Map<String, Long> threadCpu1 = ThreadCpu.byGroup();
+    Progress.say("  GC: %d collections, %,d ms (the JVM's collectors' accumulated time)", gc1[0] - gc0[0],
+        gc1[1] - gc0[1]);
+    Progress.say("  job CPU: %,d ms (kernel %,d ms), of which Java threads %,d ms and JIT compiler %,d ms (the "
+        + "rest: GC and other JVM threads); by thread group: %s", jobCpu / 1_000_000, jobKernel / 1_000_000,
+        (ThreadCpu.total(threadCpu1) - ThreadCpu.total(threadCpu0)) / 1_000_000, jit / 1_000_000,
+        ThreadCpu.since(threadCpu0, threadCpu1));
+    double jobSeconds = seconds(caughtUp - start);
+    double jobRate = rows / jobSeconds;
+    double[] steady = poller.steadyRate(start, caughtUp);
+    Progress.say("  %,.0f rows/s (%.1f s from the commit of the backlog to the manifest covering it; JVM uptime %,d to "
+        + "%,d ms, to compare with -XX:+PrintCompilation); steady %,.0f rows/s (%,.0f offsets committed in the %.1f s "
+        + "after the first commit)", jobRate, jobSeconds, uptimeMillis(start), uptimeMillis(caughtUp),
+        steady[0] / steady[1], steady[0], steady[1]);
+    return new Window(jobRate, before.rates(), jobCpu / 1e3 / rows, jobKernel / 1e3 / rows, before.cpuUsPerRow(),
+        before.kernelUsPerRow(), jit / 1_000_000, gc1[0] - gc0[0], gc1[1] - gc0[1], steady[0] / steady[1],
+        jobSeconds);
+  }
+
+  private static double ratio(double rate, double raw) {
+    return Math.round(rate / raw * 1000) / 1000.0;
   }
 
   /**
@@ -398,21 +452,24 @@ public final class IngestBench implements Callable<Integer> {
    * One warm-up round of the measured job, shaped like the measured backlog (so that the JIT compiles the paths that
    * backlog takes: transactional record batches and commit markers, full ranges sealed, a backlog of old records
    * drained): {@code --rows} rows written in a transaction while the job waits, committed once the last of them is
-   * {@link #WARMUP_RECORD_AGE} old; then waits until the manifest covers them (and says how much of the process's CPU
+   * a seal age and {@link #WARMUP_RECORD_AGE_PAST_SEAL_AGE} old; then waits until the manifest covers them (and says
+   * how much of the process's CPU
    * the JIT compiler took meanwhile) and the JIT compiler has gone quiet.
    */
   private void warmUp(WalWriter transactional, ManifestPoller poller, long firstId, int round) {
     Progress.say("Warm-up %d of %d: %,d rows through the job ...", round, warmupRounds, rows);
     transactional.beginTransaction();
     produce(transactional, firstId, rows);
-    // The measured backlog's records are seconds old when it is committed (the raw reads run in between), so the job
-    // drains it as a backlog: age seals postponed while records remain, the last ranges sealed as soon as they are
-    // read. Committed fresh, a round took the other branches (the last ranges waited out the seal age), and the
-    // measured window's first backlog threw the task thread's compiled loop away (WalIngestReader.pollNext,
-    // SegmentGrowth.sealAged "made not entrant") and compiled it again inside the window.
+    // The measured backlog's records are more than a seal age old when it is committed (the raw reads run in between),
+    // so the job drains it as a backlog: every range's age seal is due at once and postponed while records remain, and
+    // the last ranges seal as soon as they are read. Committed fresh, a round took the other branches (the last ranges
+    // waited out the seal age), and the measured window's first backlog threw the task thread's compiled loop away
+    // (WalIngestReader.pollNext, SegmentGrowth.sealAged "made not entrant") and compiled it again inside the window;
+    // committed 2 s old (sessions 16-17), the rounds' age seals still came due only after their drain.
+    long age = sealAgeMillis * 1_000_000 + WARMUP_RECORD_AGE_PAST_SEAL_AGE.toNanos();
     long writtenAt = System.nanoTime();
-    while (System.nanoTime() - writtenAt < WARMUP_RECORD_AGE.toNanos()) {
-      LockSupport.parkNanos(WARMUP_RECORD_AGE.toNanos() - (System.nanoTime() - writtenAt)); // time is the condition
+    while (System.nanoTime() - writtenAt < age) {
+      LockSupport.parkNanos(age - (System.nanoTime() - writtenAt)); // time is the condition
     }
     long jit0 = ThreadCpu.compilerNanos();
     long cpu0 = ThreadCpu.processNanos();

@@ -103,6 +103,8 @@ final class Sealer {
     List<DeleteFiles.Delete> deletes = new ArrayList<>();
     Map<String, SegmentWriter> writers = new TreeMap<>();
     int inPlaceRows = 0;
+    String lastPartition = null;
+    SegmentWriter lastWriter = null;
     String baseId = SegmentFiles.walSegmentId(collection, shard, first, last);
     ArrayNode segments = ChecksummedJson.MAPPER.createArrayNode();
     try {
@@ -117,7 +119,13 @@ final class Sealer {
         } else {
           if (parsedInPlace(records, i)) {
             if (!superseded[i]) {
-              writer(writers, baseId, shard, inPlace.partition()).write(inPlace, 0, records.offset(i));
+              // rows come in runs of one partition: its String is the same object while the bytes match
+              String partition = inPlace.partition();
+              if (partition != lastPartition) {
+                lastWriter = writer(writers, baseId, shard, partition);
+                lastPartition = partition;
+              }
+              lastWriter.write(inPlace, 0, records.offset(i));
               inPlaceRows++;
             }
             continue;
