@@ -115,7 +115,7 @@ public final class IngestBench implements Callable<Integer> {
       description = "Checkpoint interval in ms (default ${DEFAULT-VALUE}).")
   long checkpointMillis;
 
-  @Option(names = "--warmup-rounds", defaultValue = "6",
+  @Option(names = "--warmup-rounds", defaultValue = "8",
       description = "Backlogs of --rows rows the job drains before the measured one, so that it runs compiled code, "
           + "as a job that has run for a while does; 0 = measure cold (default ${DEFAULT-VALUE}).")
   int warmupRounds;
@@ -140,8 +140,10 @@ public final class IngestBench implements Callable<Integer> {
 
   /**
    * How much older than a seal age a warm-up round's last record is when its transaction commits: as in the measured
-   * windows (whose records wait through the raw reads), every range read is past its age seal's due time, and past the
-   * job's backlog threshold (a record more than a second old when read; see {@code SegmentGrowth#drainingBacklog}).
+   * windows, every range read is past its age seal's due time, and past the job's backlog threshold (a record more
+   * than a second old when read; see {@code SegmentGrowth#drainingBacklog}). A window's records wait through the raw
+   * reads, longer than a seal age: had its last ranges' age seals not been due, they would have waited for them, and
+   * every window of session 17 ended 1.1–1.9 s after its commit.
    */
   static final Duration WARMUP_RECORD_AGE_PAST_SEAL_AGE = Duration.ofSeconds(1);
 
@@ -234,8 +236,9 @@ public final class IngestBench implements Callable<Integer> {
           double[] all = reads.stream().mapToDouble(Double::doubleValue).toArray();
           double rawRate = SparkReadBench.median(all);
           double jobRate = SparkReadBench.median(windows.stream().mapToDouble(Window::rate).toArray());
-          Window median = windows.stream().filter(win -> win.rate() == jobRate).findFirst()
-              .orElse(windows.get(windows.size() / 2));
+          // the costs of the median window (of the lower middle one for an even count, whose rate median averages)
+          Window median = windows.stream().sorted(java.util.Comparator.comparingDouble(Window::rate)).toList()
+              .get((windows.size() - 1) / 2);
 
           Manifest m = catalog.current(collection);
           Progress.say("Reading the manifest's live rows back ...");
