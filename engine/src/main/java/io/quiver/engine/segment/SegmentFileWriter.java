@@ -77,6 +77,8 @@ final class SegmentFileWriter implements Closeable {
   private final int metaIndex;
   private final LongPages seqPages;
   private final LongPages offsetPages;
+  /** Every {@link LongPages} column: an INT64 primary key's, then __seq's and __offset's. */
+  private final List<LongPages> longColumns = new ArrayList<>();
   /** The row group's page stores, one per run, and the page writers of all of them by column. */
   private final List<ColumnChunkPageWriteStore> stores = new ArrayList<>();
   private ColumnWriteStore columns;
@@ -86,8 +88,6 @@ final class SegmentFileWriter implements Closeable {
   private final int[] scalarMaxDefinition;
   /** The row group's page writers of the vector fields, per schema field (null for scalars). */
   private final PageWriter[] vectorPageWriters;
-  /** The row group's page writers of the {@link #longs} fields (null for others), then of __seq and __offset. */
-  private final PageWriter[] longPageWriters;
   private long rows;
 
   SegmentFileWriter(OutputFile target, Configuration conf, CollectionSchema schema, Schema avro,
@@ -114,6 +114,7 @@ final class SegmentFileWriter implements Closeable {
             f.dim());
       } else if (f.type() == DataType.INT64 && i == schema.primaryKeyPosition()) {
         longs[i] = new LongPages(parquet.getColumnDescription(new String[] {f.name()}), pageRows);
+        longColumns.add(longs[i]);
       } else {
         scalarIndex[i] = scalarFields.size();
         scalarFields.add(parquet.getType(f.name()));
@@ -129,10 +130,11 @@ final class SegmentFileWriter implements Closeable {
         io.quiver.engine.schema.AvroSchemas.SEQ_COLUMN}), pageRows);
     this.offsetPages = new LongPages(parquet.getColumnDescription(new String[] {
         io.quiver.engine.schema.AvroSchemas.OFFSET_COLUMN}), pageRows);
+    longColumns.add(seqPages);
+    longColumns.add(offsetPages);
     this.scalarMaxDefinition = scalars.getColumns().stream().mapToInt(ColumnDescriptor::getMaxDefinitionLevel)
         .toArray();
     this.vectorPageWriters = new PageWriter[fields.size()];
-    this.longPageWriters = new PageWriter[fields.size() + 2];
     this.footer = Map.of(AVRO_SCHEMA_KEY, avro.toString(), ParquetWriter.OBJECT_MODEL_NAME_PROP, "avro");
     this.codecs = new CodecFactory(conf, props.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(codec);
@@ -172,10 +174,8 @@ final class SegmentFileWriter implements Closeable {
     scalarWriters = scalars.getColumns().stream().map(columns::getColumnWriter).toArray(ColumnWriter[]::new);
     for (int i = 0; i < vectors.length; i++) {
       vectorPageWriters[i] = vectors[i] == null ? null : pages.getPageWriter(vectors[i].descriptor());
-      longPageWriters[i] = longs[i] == null ? null : pages.getPageWriter(longs[i].descriptor());
     }
-    longPageWriters[vectors.length] = pages.getPageWriter(seqPages.descriptor());
-    longPageWriters[vectors.length + 1] = pages.getPageWriter(offsetPages.descriptor());
+    longColumns.forEach(l -> l.startRowGroup(pages));
   }
 
   /** Appends one row with its system columns. */
@@ -194,7 +194,7 @@ final class SegmentFileWriter implements Closeable {
         if (v == null) {
           throw new IllegalArgumentException("Cannot write a null into the required column '" + names[i] + "'");
         }
-        longs[i].add((Long) v, longPageWriters[i]);
+        longs[i].add((Long) v);
       } else if (v != null) {
         writeScalar(schema.fields().get(i), scalarIndex[i], v);
       } else {
@@ -224,7 +224,7 @@ final class SegmentFileWriter implements Closeable {
         continue;
       }
       if (longs[i] != null) {
-        longs[i].add(row.longValue(i), longPageWriters[i]); // a parsed row has no null in a required field
+        longs[i].add(row.longValue(i)); // a parsed row has no null in a required field
         continue;
       }
       int k = scalarIndex[i];
@@ -256,8 +256,8 @@ final class SegmentFileWriter implements Closeable {
   }
 
   private void endRow(long seq, long offset) throws IOException {
-    seqPages.add(seq, longPageWriters[vectors.length]);
-    offsetPages.add(offset, longPageWriters[vectors.length + 1]);
+    seqPages.add(seq);
+    offsetPages.add(offset);
     columns.endRecord();
     if (++rows % SIZE_CHECK_ROWS == 0 && bufferedBytes() >= rowGroupSize) {
       flushRowGroup(true);
@@ -270,12 +270,11 @@ final class SegmentFileWriter implements Closeable {
       if (vectors[i] != null) {
         n += vectors[i].bufferedBytes() + vectorPageWriters[i].getMemSize();
       }
-      if (longs[i] != null) {
-        n += longs[i].bufferedBytes() + longPageWriters[i].getMemSize();
-      }
     }
-    return n + seqPages.bufferedBytes() + longPageWriters[vectors.length].getMemSize()
-        + offsetPages.bufferedBytes() + longPageWriters[vectors.length + 1].getMemSize();
+    for (LongPages l : longColumns) {
+      n += l.bufferedBytes();
+    }
+    return n;
   }
 
   /** A null in scalar column {@code k}: a definition level of 0, which only an optional column may take. */
@@ -317,12 +316,10 @@ final class SegmentFileWriter implements Closeable {
       if (vectors[i] != null) {
         vectors[i].flush(vectorPageWriters[i]);
       }
-      if (longs[i] != null) {
-        longs[i].flush(longPageWriters[i]);
-      }
     }
-    seqPages.flush(longPageWriters[vectors.length]);
-    offsetPages.flush(longPageWriters[vectors.length + 1]);
+    for (LongPages l : longColumns) {
+      l.flush();
+    }
     for (ColumnChunkPageWriteStore store : stores) {
       store.flushToFileWriter(file); // runs in schema order: the row group's column chunks are too
     }
